@@ -1,0 +1,147 @@
+# shellgate - build, test, install.
+#
+#   make                 build build/shellgate (installs missing Debian deps, fetches the pinned grammar)
+#   make check           unit + golden + CLI tests, under ASan+UBSan
+#   make e2e             end-to-end tests with real agent clients (npm)
+#   make fuzz            libFuzzer smoke run (FUZZ_TIME seconds per harness)
+#   make bench           benchmarks -> bench/results.md
+#   make lint            static checks and banned calls
+#   make install PREFIX=/usr/local
+#   make clean
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/shellgate
+CC ?= cc
+CFLAGS ?= -O2 -g
+LDFLAGS ?=
+UNAME_S := $(shell uname -s)
+
+B := build
+GRAMMAR_DIR := $(B)/grammar
+GRAMMAR_SRC := $(GRAMMAR_DIR)/src
+
+# Mandatory flags (tree-sitter's habit: defaults with ?=, requirements with override).
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wpointer-arith -Wstrict-prototypes \
+	-Wmissing-prototypes -Wno-unused-parameter -Wno-missing-field-initializers \
+	-Werror=implicit-function-declaration -Werror=format-security -Werror=return-type \
+	-Werror=incompatible-pointer-types -Werror=int-conversion -Werror=vla
+HARDEN := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE -fno-strict-overflow \
+	-fno-delete-null-pointer-checks
+ifeq ($(UNAME_S),Linux)
+HARDEN += -fstack-clash-protection
+HARDEN_LD := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+endif
+PKGS := tree-sitter libpcre2-8 libcjson
+ifeq ($(UNAME_S),Linux)
+PKGS += libseccomp
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Iengine $(WARN) $(HARDEN) \
+	-DSG_BUILTIN_RULES=\"$(abspath rules)\" -DSG_DATADIR=\"$(DATADIR)\"
+
+# Platform files are chosen here, never with #ifdef inside functions:
+# *_linux.c only on Linux, *_darwin.c only on macOS, *_other.c elsewhere.
+ALL_SRC := $(sort $(wildcard engine/*.c))
+ifeq ($(UNAME_S),Linux)
+SRC := $(filter-out %_darwin.c %_other.c,$(ALL_SRC))
+else ifeq ($(UNAME_S),Darwin)
+SRC := $(filter-out %_linux.c %_other.c,$(ALL_SRC))
+else
+SRC := $(filter-out %_linux.c %_darwin.c,$(ALL_SRC))
+endif
+LIB_SRC := $(filter-out engine/main.c,$(SRC))
+OBJ := $(SRC:engine/%.c=$(B)/obj/%.o)
+LIB_OBJ := $(LIB_SRC:engine/%.c=$(B)/obj/%.o)
+ASAN_LIB_OBJ := $(LIB_SRC:engine/%.c=$(B)/asan/%.o)
+GRAMMAR_OBJ := $(B)/obj/ts_parser.o $(B)/obj/ts_scanner.o
+
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/%)
+
+.PHONY: all deps grammar check check-unit check-cli check-valgrind clean install e2e fuzz bench bench-check lint corpus
+all: $(B)/shellgate
+
+deps: $(B)/.deps
+$(B)/.deps: scripts/deps.sh
+	@mkdir -p $(B)
+	@sh scripts/deps.sh
+	@touch $@
+
+$(GRAMMAR_SRC)/parser.c: grammars/tree-sitter-bash.pin grammars/fetch.sh | $(B)/.deps
+	@sh grammars/fetch.sh $(GRAMMAR_DIR)
+	@touch $@
+grammar: $(GRAMMAR_SRC)/parser.c
+
+# The grammar is other people's generated code: no -Werror, no warnings list.
+GRAMMAR_CFLAGS := -O2 -g -std=c11 -fPIE -I$(GRAMMAR_SRC)
+$(B)/obj/ts_parser.o: $(GRAMMAR_SRC)/parser.c
+	@mkdir -p $(@D)
+	$(CC) $(GRAMMAR_CFLAGS) -c $< -o $@
+$(B)/obj/ts_scanner.o: $(GRAMMAR_SRC)/parser.c
+	@mkdir -p $(@D)
+	$(CC) $(GRAMMAR_CFLAGS) -DTREE_SITTER_REUSE_ALLOCATOR -c $(GRAMMAR_SRC)/scanner.c -o $@
+
+$(B)/obj/%.o: engine/%.c engine/*.h | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+
+$(B)/shellgate: $(OBJ) $(GRAMMAR_OBJ)
+	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+
+# ---- sanitizer build used by make check -----------------------------------
+ASAN_CFLAGS = $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 $(SAN)
+$(B)/asan/%.o: engine/%.c engine/*.h | $(B)/.deps
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
+$(B)/asan/ts_parser.o: $(GRAMMAR_SRC)/parser.c
+	@mkdir -p $(@D)
+	$(CC) $(GRAMMAR_CFLAGS) -O1 $(SAN) -c $< -o $@
+$(B)/asan/ts_scanner.o: $(GRAMMAR_SRC)/parser.c
+	@mkdir -p $(@D)
+	$(CC) $(GRAMMAR_CFLAGS) -O1 $(SAN) -DTREE_SITTER_REUSE_ALLOCATOR -c $(GRAMMAR_SRC)/scanner.c -o $@
+ASAN_GRAMMAR_OBJ := $(B)/asan/ts_parser.o $(B)/asan/ts_scanner.o
+$(B)/asan/shellgate: $(ASAN_LIB_OBJ) $(B)/asan/main.o $(ASAN_GRAMMAR_OBJ)
+	$(CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+$(B)/asan/test_%: tests/unit/test_%.c tests/unit/*.h $(ASAN_LIB_OBJ) $(ASAN_GRAMMAR_OBJ)
+	@mkdir -p $(@D)
+	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(ASAN_LIB_OBJ) $(ASAN_GRAMMAR_OBJ) \
+		$(PKG_LIBS) $$(pkg-config --libs cmocka) -lm
+
+# ---- tests ------------------------------------------------------------------
+# tests/run.sh runs every unit binary and every CLI test script, then prints
+# one summary line "N passed, N failed, N skipped".
+check: $(B)/shellgate $(B)/asan/shellgate $(UNIT_BIN)
+	@SG_BIN=$(abspath $(B)/asan/shellgate) SG_BIN_PLAIN=$(abspath $(B)/shellgate) \
+		SG_BUILD=$(abspath $(B)) sh tests/run.sh
+
+check-valgrind: $(B)/shellgate
+	@sh tests/valgrind.sh $(abspath $(B)/shellgate)
+
+corpus: $(B)/shellgate
+	@sh tests/corpus/run.sh $(abspath $(B)/shellgate)
+
+install: $(B)/shellgate
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/rules
+	install -m 0755 $(B)/shellgate $(DESTDIR)$(BINDIR)/shellgate
+	install -m 0644 rules/*.json $(DESTDIR)$(DATADIR)/rules/
+
+e2e: $(B)/shellgate
+	@sh tests/e2e/run.sh $(abspath $(B)/shellgate)
+
+FUZZ_TIME ?= 20
+fuzz: | $(B)/.deps
+	@$(MAKE) -f fuzz/fuzz.mk FUZZ_TIME=$(FUZZ_TIME)
+
+bench: $(B)/shellgate
+	@sh bench/run.sh $(abspath $(B)/shellgate)
+bench-check: $(B)/shellgate
+	@sh bench/check.sh $(abspath $(B)/shellgate)
+
+lint:
+	@sh scripts/lint.sh
+
+clean:
+	rm -rf $(B)
