@@ -29,6 +29,9 @@ typedef struct sg_word {
 	uint32_t start, end;	/* byte span in the top-level input */
 	const sg_path *path;	/* set lazily by paths.c (NULL until asked) */
 	const char *base_cwd;	/* cwd in force for this word (NULL = unknown) */
+	size_t static_prefix;	/* bytes of text before the first dynamic part (== len when static) */
+	uint32_t text_top;	/* when exact: offset of text[0] in the top-level input */
+	unsigned char exact;	/* text maps 1:1 onto the top-level input at text_top */
 } sg_word;
 
 /* path classes (bit set) */

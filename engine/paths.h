@@ -1,0 +1,30 @@
+/*
+ * paths.h - resolve path words against the command's cwd and home, and
+ * classify them (ir.h SG_P_*).
+ */
+#ifndef SG_PATHS_H
+#define SG_PATHS_H
+
+#include "ir.h"
+#include "rules.h"
+
+/* Lexically normalised absolute path of p (~ and relative resolved against
+ * home/cwd; "." and ".." folded), in arena A; NULL when p is relative and cwd
+ * unknown. */
+const char *sg_path_resolve(sg_arena *A, const char *p, const char *cwd, const char *home);
+
+/* Classes of a word used as a path; cached on the word. `ir` supplies home
+ * and project. Filesystem: realpath of the longest existing prefix. */
+const sg_path *sg_path_of_word(const sg_ir *ir, const sg_ruleset *rs, sg_word *w);
+
+/* Classes of a literal absolute or relative path (file tools). */
+unsigned sg_path_classes(const sg_ir *ir, const sg_ruleset *rs, const char *path, const char *cwd);
+
+/* glob with *, ?, [..] within a component and ** across '/' */
+int sg_glob_match(const char *pat, const char *s);
+
+/* Test hook: disable the filesystem lookups (realpath) for reproducible
+ * example checks. */
+void sg_paths_set_fs(int enabled);
+
+#endif
