@@ -32,7 +32,7 @@ ifeq ($(UNAME_S),Linux)
 HARDEN += -fstack-clash-protection
 HARDEN_LD := -pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack
 endif
-PKGS := tree-sitter libpcre2-8 libcjson
+PKGS := tree-sitter libpcre2-8 libcjson zlib
 ifeq ($(UNAME_S),Linux)
 PKGS += libseccomp
 endif

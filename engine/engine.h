@@ -98,6 +98,12 @@ void sg_verdict_text(const sg_verdict *v, sg_buf *out);
 /* The reason text to hand to a model: "shellgate: deny: <reason> [rule] `text`". */
 void sg_verdict_message(const sg_verdict *v, sg_buf *out);
 
+/* Testing: does rule r match some command of cmd (judged with the given
+ * context)? 1 yes, 0 no, -1 a pattern failed. */
+struct sg_rule;
+int sg_engine_rule_matches(sg_engine *e, const struct sg_rule *r, const char *cmd, const char *cwd,
+			   const char *home, const char *project);
+
 /* The IR of a shell command, without judging (explain). */
 void sg_ir_json(const sg_ir *ir, sg_buf *out);
 

@@ -104,7 +104,7 @@ void lw_lex(lctx *c, const char *s, size_t len, uint32_t s0, uint32_t e0, lwords
 void lwords_push(lctx *c, lwords *l, const sg_word *w);
 sg_word lw_word_static(lctx *c, const char *s, size_t len, uint32_t start, uint32_t end);
 const char *lw_var_get1(lctx *c, const char *name);
-void lw_var_set(lctx *c, const char *name, const char **vals, int nvals, int unknown);
+void lw_var_set(lctx *c, const char *name, const char *const *vals, int nvals, int unknown);
 int lw_is_name(const char *s, size_t n);
 
 /* lower.c */

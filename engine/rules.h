@@ -59,6 +59,7 @@ typedef struct sg_rule {
 	const char **programs;	/* index keys: program names this rule can match, NULL = any */
 	size_t nprograms;
 	int index;
+	int modes;		/* bit per sg_mode where the rule applies; 0 = all */
 } sg_rule;
 
 enum { SG_LAYER_BUILTIN = 0, SG_LAYER_USER, SG_LAYER_PROJECT, SG_LAYER_EXTRA };

@@ -1,0 +1,725 @@
+/*
+ * match.c - evaluate rule conditions (docs/RULES.md) against IR commands.
+ *
+ * PCRE2 patterns are compiled on first use (a hook is a fresh process per
+ * command: compiling every pattern of every pack each time would dominate),
+ * JIT-compiled when the platform supports it. A match that fails with an
+ * error (match limit, depth limit) is NOT "no match": it is recorded in the
+ * match state and the request fails closed.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "match.h"
+#include "paths.h"
+
+struct sg_pat {
+	const char *src;
+	pcre2_code *code;
+	int tried;
+	const char *err;
+};
+
+typedef struct optval {
+	sg_strlist opts;
+	sg_pat **pats;
+	size_t npats;
+} optval;
+
+struct sg_cond {
+	sg_strlist program;
+	sg_pat *program_re;
+	sg_strlist *subcmds;	/* each entry split into words */
+	size_t nsubcmds;
+	sg_strlist flags_any, flags_all, flags_none;
+	sg_pat **args_any, **args_none, **assign_any, **raw;
+	size_t nargs_any, nargs_none, nassign_any, nraw;
+	sg_pat *args_all_re;
+	optval *optvals;
+	size_t noptvals;
+	unsigned path_any, path_none, redir_any, redir_read_any;
+	sg_cond *fed_by;
+	unsigned context_any;
+	sg_strlist wrapped_by;
+	int static_;		/* -1 unset */
+	int argc_max;		/* -1 unset */
+	sg_cond **any, **all;
+	size_t nany, nall;
+	sg_cond *not_;
+};
+
+/* ---- patterns ---------------------------------------------------------------- */
+
+static int pat_compile(sg_pat *p)
+{
+	if (p->tried)
+		return p->code ? 0 : -1;
+	p->tried = 1;
+	int ec;
+	PCRE2_SIZE eo;
+	p->code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+				&ec, &eo, NULL);
+	if (!p->code) {
+		static char buf[512];
+		PCRE2_UCHAR msg[200];
+		pcre2_get_error_message(ec, msg, sizeof msg);
+		snprintf(buf, sizeof buf, "bad pattern /%.60s/ at offset %zu: %s", p->src, (size_t)eo, (char *)msg);
+		p->err = buf;
+		return -1;
+	}
+	/* JIT pays off for patterns used many times; a failure to JIT is fine */
+	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+	return 0;
+}
+
+/* 1 match, 0 no match; errors recorded in ms (and counted as a match, so the
+ * rule fires: stricter). */
+static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
+{
+	if (pat_compile(p) < 0) {
+		if (!ms->error)
+			ms->error = p->err;
+		return 1;
+	}
+	int rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, ms->mdata, ms->mctx);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	if (!ms->error) {
+		static char buf[400];
+		PCRE2_UCHAR msg[120];
+		pcre2_get_error_message(rc, msg, sizeof msg);
+		snprintf(buf, sizeof buf, "pattern /%.60s/: %s", p->src, (char *)msg);
+		ms->error = buf;
+	}
+	return 1;
+}
+
+void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *rs)
+{
+	memset(ms, 0, sizeof *ms);
+	ms->ir = ir;
+	ms->rs = rs;
+	ms->mdata = pcre2_match_data_create(4, NULL);
+	ms->mctx = pcre2_match_context_create(NULL);
+	if (!ms->mdata || !ms->mctx)
+		sg_fatal("out of memory (pcre2 match data)");
+	pcre2_set_match_limit(ms->mctx, SG_PCRE_MATCH_LIMIT);
+	pcre2_set_depth_limit(ms->mctx, SG_PCRE_DEPTH_LIMIT);
+}
+
+void sg_match_state_fini(sg_match_state *ms)
+{
+	pcre2_match_data_free(ms->mdata);
+	pcre2_match_context_free(ms->mctx);
+}
+
+/* ---- compiling conditions ---------------------------------------------------------- */
+
+static int strlist_from(sg_ruleset *rs, const cJSON *j, sg_strlist *out, const char *key, sg_buf *err)
+{
+	if (cJSON_IsString(j)) {
+		out->v = sg_arena_alloc(&rs->arena, sizeof *out->v);
+		out->v[0] = sg_arena_strdup(&rs->arena, j->valuestring);
+		out->n = 1;
+		return 0;
+	}
+	if (!cJSON_IsArray(j)) {
+		sg_buf_printf(err, "'%s' must be a string or a list of strings", key);
+		return -1;
+	}
+	int n = cJSON_GetArraySize(j);
+	out->v = sg_arena_alloc(&rs->arena, ((size_t)n + 1) * sizeof *out->v);
+	out->n = 0;
+	const cJSON *x;
+	cJSON_ArrayForEach(x, j) {
+		if (!cJSON_IsString(x)) {
+			sg_buf_printf(err, "'%s' must list strings", key);
+			return -1;
+		}
+		out->v[out->n++] = sg_arena_strdup(&rs->arena, x->valuestring);
+	}
+	return 0;
+}
+
+static sg_pat *pat_new(sg_ruleset *rs, const char *src, int eager, sg_buf *err)
+{
+	sg_pat *p = sg_arena_alloc(&rs->arena, sizeof *p);
+	p->src = sg_arena_strdup(&rs->arena, src);
+	if (eager && pat_compile(p) < 0) {
+		sg_buf_adds(err, p->err);
+		return NULL;
+	}
+	return p;
+}
+
+static int pats_from(sg_ruleset *rs, const cJSON *j, sg_pat ***out, size_t *n, const char *key, int eager,
+		     sg_buf *err)
+{
+	sg_strlist l;
+	if (strlist_from(rs, j, &l, key, err) < 0)
+		return -1;
+	*out = sg_arena_alloc(&rs->arena, (l.n + 1) * sizeof **out);
+	*n = l.n;
+	for (size_t i = 0; i < l.n; i++)
+		if (!((*out)[i] = pat_new(rs, l.v[i], eager, err)))
+			return -1;
+	return 0;
+}
+
+static int classes_from(sg_ruleset *rs, const cJSON *j, unsigned *out, const char *key, sg_buf *err)
+{
+	sg_strlist l;
+	if (strlist_from(rs, j, &l, key, err) < 0)
+		return -1;
+	for (size_t i = 0; i < l.n; i++) {
+		unsigned b = sg_path_class_parse(l.v[i]);
+		if (!b) {
+			sg_buf_printf(err, "'%s': unknown path class '%s'", key, l.v[i]);
+			return -1;
+		}
+		*out |= b;
+	}
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} ctx_names[] = {
+	{ "subst", SG_C_SUBST }, { "procsubst", SG_C_PROCSUBST }, { "background", SG_C_BACKGROUND },
+	{ "function", SG_C_FUNCTION }, { "conditional", SG_C_CONDITIONAL }, { "remote", SG_C_REMOTE },
+	{ "dynamic_prog", SG_C_DYNAMIC_PROG }, { "dynamic_input", SG_C_DYNAMIC_INPUT },
+	{ "funcall", SG_C_FUNCALL }, { "xargs", SG_C_XARGS_ARGS }, { "stdin_script", SG_C_STDIN_SCRIPT },
+	{ "assign_only", SG_C_ASSIGN_ONLY }, { "wrapper", SG_C_WRAPPER }, { "error", SG_C_ERROR },
+};
+
+static int context_from(sg_ruleset *rs, const cJSON *j, unsigned *out, sg_buf *err)
+{
+	sg_strlist l;
+	if (strlist_from(rs, j, &l, "context_any", err) < 0)
+		return -1;
+	for (size_t i = 0; i < l.n; i++) {
+		size_t k;
+		for (k = 0; k < sizeof ctx_names / sizeof ctx_names[0]; k++)
+			if (!strcmp(ctx_names[k].name, l.v[i]))
+				break;
+		if (k == sizeof ctx_names / sizeof ctx_names[0]) {
+			sg_buf_printf(err, "'context_any': unknown context '%s'", l.v[i]);
+			return -1;
+		}
+		*out |= ctx_names[k].bit;
+	}
+	return 0;
+}
+
+static int subcmds_from(sg_ruleset *rs, const cJSON *j, sg_cond *c, sg_buf *err)
+{
+	sg_strlist l;
+	if (strlist_from(rs, j, &l, "subcommand", err) < 0)
+		return -1;
+	c->subcmds = sg_arena_alloc(&rs->arena, (l.n + 1) * sizeof *c->subcmds);
+	c->nsubcmds = l.n;
+	for (size_t i = 0; i < l.n; i++) {
+		sg_strlist *w = &c->subcmds[i];
+		w->v = sg_arena_alloc(&rs->arena, (strlen(l.v[i]) / 2 + 2) * sizeof *w->v);
+		const char *s = l.v[i];
+		while (*s) {
+			while (*s == ' ')
+				s++;
+			size_t k = strcspn(s, " ");
+			if (k)
+				w->v[w->n++] = sg_arena_strndup(&rs->arena, s, k);
+			s += k;
+		}
+	}
+	return 0;
+}
+
+static int optvals_from(sg_ruleset *rs, const cJSON *j, sg_cond *c, int eager, sg_buf *err)
+{
+	if (!cJSON_IsObject(j)) {
+		sg_buf_adds(err, "'option_value' must be an object {\"-c\": [patterns]}");
+		return -1;
+	}
+	int n = cJSON_GetArraySize(j);
+	c->optvals = sg_arena_alloc(&rs->arena, ((size_t)n + 1) * sizeof *c->optvals);
+	const cJSON *x;
+	cJSON_ArrayForEach(x, j) {
+		optval *o = &c->optvals[c->noptvals++];
+		o->opts.v = sg_arena_alloc(&rs->arena, 2 * sizeof *o->opts.v);
+		/* "-c|--command": alternatives separated by | */
+		const char *k = x->string;
+		size_t cnt = 1;
+		for (const char *p = k; *p; p++)
+			cnt += *p == '|';
+		o->opts.v = sg_arena_alloc(&rs->arena, (cnt + 1) * sizeof *o->opts.v);
+		while (*k) {
+			size_t l = strcspn(k, "|");
+			o->opts.v[o->opts.n++] = sg_arena_strndup(&rs->arena, k, l);
+			k += l;
+			if (*k)
+				k++;
+		}
+		if (pats_from(rs, x, &o->pats, &o->npats, "option_value", eager, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static sg_cond *conds_list(sg_ruleset *rs, const cJSON *j, sg_cond ***out, size_t *n, int eager, sg_buf *err,
+			   const char *key)
+{
+	if (!cJSON_IsArray(j)) {
+		sg_buf_printf(err, "'%s' must be a list of condition objects", key);
+		return NULL;
+	}
+	int k = cJSON_GetArraySize(j);
+	*out = sg_arena_alloc(&rs->arena, ((size_t)k + 1) * sizeof **out);
+	const cJSON *x;
+	cJSON_ArrayForEach(x, j) {
+		sg_cond *c = sg_cond_compile(rs, x, eager, err);
+		if (!c)
+			return NULL;
+		(*out)[(*n)++] = c;
+	}
+	return (sg_cond *)1;
+}
+
+sg_cond *sg_cond_compile(sg_ruleset *rs, const void *json, int eager, sg_buf *err)
+{
+	const cJSON *j = json;
+	if (!cJSON_IsObject(j)) {
+		sg_buf_adds(err, "a condition must be an object");
+		return NULL;
+	}
+	sg_cond *c = sg_arena_alloc(&rs->arena, sizeof *c);
+	c->static_ = -1;
+	c->argc_max = -1;
+	const cJSON *x;
+	cJSON_ArrayForEach(x, j) {
+		const char *k = x->string;
+		int r = 0;
+		if (!strcmp(k, "program"))
+			r = strlist_from(rs, x, &c->program, k, err);
+		else if (!strcmp(k, "program_re"))
+			r = cJSON_IsString(x) && (c->program_re = pat_new(rs, x->valuestring, eager, err)) ? 0 : -1;
+		else if (!strcmp(k, "subcommand"))
+			r = subcmds_from(rs, x, c, err);
+		else if (!strcmp(k, "flags_any"))
+			r = strlist_from(rs, x, &c->flags_any, k, err);
+		else if (!strcmp(k, "flags_all"))
+			r = strlist_from(rs, x, &c->flags_all, k, err);
+		else if (!strcmp(k, "flags_none"))
+			r = strlist_from(rs, x, &c->flags_none, k, err);
+		else if (!strcmp(k, "args_any"))
+			r = pats_from(rs, x, &c->args_any, &c->nargs_any, k, eager, err);
+		else if (!strcmp(k, "args_none"))
+			r = pats_from(rs, x, &c->args_none, &c->nargs_none, k, eager, err);
+		else if (!strcmp(k, "args_all_re"))
+			r = cJSON_IsString(x) && (c->args_all_re = pat_new(rs, x->valuestring, eager, err)) ? 0 : -1;
+		else if (!strcmp(k, "assign_any"))
+			r = pats_from(rs, x, &c->assign_any, &c->nassign_any, k, eager, err);
+		else if (!strcmp(k, "raw"))
+			r = pats_from(rs, x, &c->raw, &c->nraw, k, eager, err);
+		else if (!strcmp(k, "option_value"))
+			r = optvals_from(rs, x, c, eager, err);
+		else if (!strcmp(k, "path_any"))
+			r = classes_from(rs, x, &c->path_any, k, err);
+		else if (!strcmp(k, "path_none"))
+			r = classes_from(rs, x, &c->path_none, k, err);
+		else if (!strcmp(k, "redirect_any"))
+			r = classes_from(rs, x, &c->redir_any, k, err);
+		else if (!strcmp(k, "redirect_read_any"))
+			r = classes_from(rs, x, &c->redir_read_any, k, err);
+		else if (!strcmp(k, "fed_by"))
+			r = (c->fed_by = sg_cond_compile(rs, x, eager, err)) ? 0 : -1;
+		else if (!strcmp(k, "context_any"))
+			r = context_from(rs, x, &c->context_any, err);
+		else if (!strcmp(k, "wrapped_by"))
+			r = strlist_from(rs, x, &c->wrapped_by, k, err);
+		else if (!strcmp(k, "static"))
+			r = cJSON_IsBool(x) ? (c->static_ = cJSON_IsTrue(x), 0) : -1;
+		else if (!strcmp(k, "argc_max"))
+			r = cJSON_IsNumber(x) ? (c->argc_max = x->valueint, 0) : -1;
+		else if (!strcmp(k, "any"))
+			r = conds_list(rs, x, &c->any, &c->nany, eager, err, k) ? 0 : -1;
+		else if (!strcmp(k, "all"))
+			r = conds_list(rs, x, &c->all, &c->nall, eager, err, k) ? 0 : -1;
+		else if (!strcmp(k, "not"))
+			r = (c->not_ = sg_cond_compile(rs, x, eager, err)) ? 0 : -1;
+		else {
+			sg_buf_printf(err, "unknown condition '%s'", k);
+			return NULL;
+		}
+		if (r < 0) {
+			if (!err->len)
+				sg_buf_printf(err, "bad value for '%s'", k);
+			return NULL;
+		}
+	}
+	return c;
+}
+
+const char **sg_cond_programs(const sg_cond *c, size_t *n)
+{
+	if (!c->program.n) {
+		*n = 0;
+		return NULL;
+	}
+	for (size_t i = 0; i < c->program.n; i++) {
+		size_t l = strlen(c->program.v[i]);
+		if (l == 0 || c->program.v[i][l - 1] == '*')
+			return (*n = 0), NULL;
+	}
+	*n = c->program.n;
+	return c->program.v;
+}
+
+static int compile_pats(sg_pat **p, size_t n, sg_buf *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] && pat_compile(p[i]) < 0) {
+			sg_buf_adds(err, p[i]->err);
+			return -1;
+		}
+	return 0;
+}
+
+int sg_cond_compile_all(sg_cond *c, sg_buf *err)
+{
+	if (!c)
+		return 0;
+	if (compile_pats(&c->program_re, c->program_re ? 1 : 0, err) < 0 ||
+	    compile_pats(c->args_any, c->nargs_any, err) < 0 || compile_pats(c->args_none, c->nargs_none, err) < 0 ||
+	    compile_pats(c->assign_any, c->nassign_any, err) < 0 || compile_pats(c->raw, c->nraw, err) < 0 ||
+	    compile_pats(&c->args_all_re, c->args_all_re ? 1 : 0, err) < 0)
+		return -1;
+	for (size_t i = 0; i < c->noptvals; i++)
+		if (compile_pats(c->optvals[i].pats, c->optvals[i].npats, err) < 0)
+			return -1;
+	for (size_t i = 0; i < c->nany; i++)
+		if (sg_cond_compile_all(c->any[i], err) < 0)
+			return -1;
+	for (size_t i = 0; i < c->nall; i++)
+		if (sg_cond_compile_all(c->all[i], err) < 0)
+			return -1;
+	if (sg_cond_compile_all(c->not_, err) < 0 || sg_cond_compile_all(c->fed_by, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* ---- matching ------------------------------------------------------------------------ */
+
+static int program_in(const sg_strlist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		const char *p = l->v[i];
+		size_t n = strlen(p);
+		if (n && p[n - 1] == '*') {
+			if (!strncmp(name, p, n - 1))
+				return 1;
+		} else if (!strcmp(p, name)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static int has_literal_flag(const sg_cmd *cmd, const char *f)
+{
+	if (f[0] != '-')
+		return 0;
+	if (f[1] == '-') {
+		for (size_t i = 0; i < cmd->nlong; i++)
+			if (!strcmp(cmd->longflags[i], f))
+				return 1;
+		return 0;
+	}
+	if (f[1] && !f[2]) {
+		for (size_t i = 0; i < cmd->nshort; i++)
+			if (cmd->shortflags[i][0] == f[1])
+				return 1;
+		return 0;
+	}
+	/* single-dash long options (find -delete, -exec) */
+	for (size_t i = 1; i < cmd->argc; i++)
+		if (!(cmd->argv[i].flags & SG_W_DYNAMIC) && !strcmp(cmd->argv[i].text, f))
+			return 1;
+	return 0;
+}
+
+static int has_flag(sg_match_state *ms, const sg_cmd *cmd, const char *f)
+{
+	const sg_strlist *al = sg_rules_flag_aliases(ms->rs, cmd->name, f);
+	if (al) {
+		for (size_t i = 0; i < al->n; i++)
+			if (has_literal_flag(cmd, al->v[i]))
+				return 1;
+		return 0;
+	}
+	return has_literal_flag(cmd, f);
+}
+
+static int subcmd_match(const sg_cond *c, const sg_cmd *cmd, size_t *nwords)
+{
+	for (size_t i = 0; i < c->nsubcmds; i++) {
+		const sg_strlist *w = &c->subcmds[i];
+		if (w->n > cmd->npositional)
+			continue;
+		size_t k;
+		for (k = 0; k < w->n; k++)
+			if (strcmp(cmd->argv[cmd->positional[k]].text, w->v[k]))
+				break;
+		if (k == w->n) {
+			*nwords = w->n;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static unsigned word_classes(sg_match_state *ms, sg_word *w)
+{
+	return sg_path_of_word(ms->ir, ms->rs, w)->classes;
+}
+
+/* classes of every path argument, OR-ed; `each` gets called per arg */
+static int paths_test(sg_match_state *ms, sg_cmd *cmd, size_t skip, unsigned any, unsigned none)
+{
+	const sg_program *pr = sg_rules_program(ms->rs, cmd->name);
+	int any_hit = 0;
+	for (size_t i = skip; i < cmd->npositional; i++) {
+		sg_word *w = &cmd->argv[cmd->positional[i]];
+		if (!w->len)
+			continue;
+		sg_word tmp;
+		sg_word *pw = w;
+		if (pr && pr->kv_args) {
+			const char *eq = strchr(w->text, '=');
+			if (eq && eq > w->text) {
+				tmp = *w;
+				tmp.text = eq + 1;
+				tmp.len = strlen(eq + 1);
+				tmp.static_prefix = w->static_prefix > (size_t)(eq + 1 - w->text)
+							    ? w->static_prefix - (size_t)(eq + 1 - w->text)
+							    : 0;
+				tmp.path = NULL;
+				pw = &tmp;
+			}
+		}
+		unsigned cl = word_classes(ms, pw);
+		if (cl & none)
+			return 0;
+		if (cl & any)
+			any_hit = 1;
+	}
+	/* --opt=PATH values */
+	for (size_t i = 1; i < cmd->argc; i++) {
+		sg_word *w = &cmd->argv[i];
+		if (w->len < 4 || w->text[0] != '-' || w->text[1] != '-' || (w->flags & SG_W_DYNAMIC))
+			continue;
+		const char *eq = strchr(w->text, '=');
+		if (!eq || !(eq[1] == '/' || eq[1] == '~' || eq[1] == '.'))
+			continue;
+		sg_word tmp = *w;
+		tmp.text = eq + 1;
+		tmp.len = strlen(eq + 1);
+		tmp.static_prefix = tmp.len;
+		tmp.path = NULL;
+		unsigned cl = word_classes(ms, &tmp);
+		if (cl & none)
+			return 0;
+		if (cl & any)
+			any_hit = 1;
+	}
+	return any ? any_hit : 1;
+}
+
+static int redir_test(sg_match_state *ms, sg_cmd *cmd, unsigned any, int write)
+{
+	for (size_t i = 0; i < cmd->nredirs; i++) {
+		sg_redir *r = &cmd->redirs[i];
+		if (r->is_heredoc || r->is_herestring || r->is_dup)
+			continue;
+		if (write ? !r->is_write : !r->is_read)
+			continue;
+		if (word_classes(ms, &r->target) & any)
+			return 1;
+	}
+	return 0;
+}
+
+static int fed_test(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd, int depth, int *budget)
+{
+	if (depth > 8)
+		return 0;
+	for (size_t i = 0; i < cmd->nfed_by; i++) {
+		if (--*budget < 0)
+			return 0;
+		sg_cmd *up = cmd->fed_by[i];
+		if (up == cmd)
+			continue;
+		if (sg_cond_match(ms, c, up) || fed_test(ms, c, up, depth + 1, budget))
+			return 1;
+	}
+	/* a command inside a shell that was fed inherits its feeders */
+	if (cmd->parent && cmd->parent != cmd)
+		return fed_test(ms, c, cmd->parent, depth + 1, budget);
+	return 0;
+}
+
+static int optval_test(sg_match_state *ms, const optval *o, const sg_cmd *cmd)
+{
+	for (size_t i = 1; i < cmd->argc; i++) {
+		const sg_word *w = &cmd->argv[i];
+		if (w->flags & SG_W_DYNAMIC && w->static_prefix == 0)
+			continue;
+		for (size_t k = 0; k < o->opts.n; k++) {
+			const char *opt = o->opts.v[k];
+			size_t ol = strlen(opt);
+			const char *val = NULL;
+			size_t vl = 0;
+			if (!strcmp(w->text, opt) && i + 1 < cmd->argc) {
+				val = cmd->argv[i + 1].text;
+				vl = cmd->argv[i + 1].len;
+			} else if (!strncmp(w->text, opt, ol) && w->len > ol) {
+				if (opt[1] == '-' && w->text[ol] == '=')
+					val = w->text + ol + 1, vl = w->len - ol - 1;
+				else if (opt[1] != '-')
+					val = w->text + ol, vl = w->len - ol;
+			}
+			if (!val)
+				continue;
+			for (size_t p = 0; p < o->npats; p++)
+				if (pat_match(ms, o->pats[p], val, vl))
+					return 1;
+		}
+	}
+	return 0;
+}
+
+static int any_arg(sg_match_state *ms, sg_pat **p, size_t n, const sg_cmd *cmd)
+{
+	for (size_t i = 1; i < cmd->argc; i++)
+		for (size_t k = 0; k < n; k++)
+			if (pat_match(ms, p[k], cmd->argv[i].text, cmd->argv[i].len))
+				return 1;
+	return 0;
+}
+
+static int all_static(const sg_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->argc; i++)
+		if (cmd->argv[i].flags & SG_W_DYNAMIC)
+			return 0;
+	return 1;
+}
+
+int sg_cond_match(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd)
+{
+	if (c->program.n && ((cmd->ctx & SG_C_DYNAMIC_PROG) || !program_in(&c->program, cmd->name)))
+		return 0;
+	if (c->program_re && ((cmd->ctx & SG_C_DYNAMIC_PROG) || !pat_match(ms, c->program_re, cmd->name, strlen(cmd->name))))
+		return 0;
+	size_t skip = 0;
+	if (c->nsubcmds && !subcmd_match(c, cmd, &skip))
+		return 0;
+	for (size_t i = 0; i < c->flags_all.n; i++)
+		if (!has_flag(ms, cmd, c->flags_all.v[i]))
+			return 0;
+	if (c->flags_any.n) {
+		size_t i;
+		for (i = 0; i < c->flags_any.n; i++)
+			if (has_flag(ms, cmd, c->flags_any.v[i]))
+				break;
+		if (i == c->flags_any.n)
+			return 0;
+	}
+	for (size_t i = 0; i < c->flags_none.n; i++)
+		if (has_flag(ms, cmd, c->flags_none.v[i]))
+			return 0;
+	if (c->context_any && !(cmd->ctx & c->context_any))
+		return 0;
+	if (c->static_ >= 0 && all_static(cmd) != c->static_)
+		return 0;
+	if (c->argc_max >= 0 && cmd->argc > (size_t)c->argc_max + 1)
+		return 0;
+	if (c->wrapped_by.n) {
+		const sg_cmd *p = cmd->parent;
+		int hit = 0;
+		for (int d = 0; p && d < 64; p = p->parent, d++)
+			if (program_in(&c->wrapped_by, p->name))
+				hit = 1;
+		if (!hit)
+			return 0;
+	}
+	if (c->nargs_any && !any_arg(ms, c->args_any, c->nargs_any, cmd))
+		return 0;
+	if (c->nargs_none && any_arg(ms, c->args_none, c->nargs_none, cmd))
+		return 0;
+	if (c->args_all_re) {
+		if (!cmd->npositional)
+			return 0;
+		for (size_t i = 0; i < cmd->npositional; i++) {
+			const sg_word *w = &cmd->argv[cmd->positional[i]];
+			if (!pat_match(ms, c->args_all_re, w->text, w->len))
+				return 0;
+		}
+	}
+	if (c->nassign_any) {
+		int hit = 0;
+		for (size_t i = 0; i < cmd->nassigns && !hit; i++) {
+			char *kv = sg_arena_printf(ms->ir->arena, "%s=%s", cmd->assigns[i].name, cmd->assigns[i].value.text);
+			for (size_t k = 0; k < c->nassign_any && !hit; k++)
+				hit = pat_match(ms, c->assign_any[k], kv, strlen(kv));
+		}
+		if (!hit)
+			return 0;
+	}
+	if (c->nraw) {
+		int hit = 0;
+		uint32_t s = cmd->start, e = cmd->end;
+		if (e > ms->ir->input_len)
+			e = (uint32_t)ms->ir->input_len;
+		if (s > e)
+			s = e;
+		for (size_t k = 0; k < c->nraw && !hit; k++)
+			hit = pat_match(ms, c->raw[k], ms->ir->input + s, e - s);
+		if (!hit)
+			return 0;
+	}
+	for (size_t i = 0; i < c->noptvals; i++)
+		if (!optval_test(ms, &c->optvals[i], cmd))
+			return 0;
+	if ((c->path_any || c->path_none) && !paths_test(ms, cmd, skip, c->path_any, c->path_none))
+		return 0;
+	if (c->redir_any && !redir_test(ms, cmd, c->redir_any, 1))
+		return 0;
+	if (c->redir_read_any && !redir_test(ms, cmd, c->redir_read_any, 0))
+		return 0;
+	if (c->fed_by) {
+		int budget = 256;
+		if (!fed_test(ms, c->fed_by, cmd, 0, &budget))
+			return 0;
+	}
+	for (size_t i = 0; i < c->nall; i++)
+		if (!sg_cond_match(ms, c->all[i], cmd))
+			return 0;
+	if (c->nany) {
+		size_t i;
+		for (i = 0; i < c->nany; i++)
+			if (sg_cond_match(ms, c->any[i], cmd))
+				break;
+		if (i == c->nany)
+			return 0;
+	}
+	if (c->not_ && sg_cond_match(ms, c->not_, cmd))
+		return 0;
+	return 1;
+}

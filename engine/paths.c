@@ -1,0 +1,433 @@
+/*
+ * paths.c - path resolution and classification.
+ *
+ * A path is classified lexically (after resolving ~, $HOME, the cwd in force,
+ * "." and ".."), and, when it exists, also through its real path (symlinks
+ * resolved on the longest existing prefix). The classes of both are united,
+ * so a symlink can only make a path *more* sensitive.
+ *
+ * RACE: this happens before the command runs; the file system can change
+ * between the check and the use. The sandbox (`shellgate exec`) is the
+ * boundary for that; the rules are a convenience layer.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "paths.h"
+
+static int fs_enabled = 1;
+
+void sg_paths_set_fs(int enabled)
+{
+	fs_enabled = enabled;
+}
+
+static const char *const class_names[SG_P_NCLASSES] = {
+	"root", "home", "in_home", "system", "project", "project_root", "outside", "temp",
+	"device", "secret", "unknown", "git", "ancestor", "config", "harmless_device"
+};
+
+const char *sg_path_class_name(unsigned bit)
+{
+	for (int i = 0; i < SG_P_NCLASSES; i++)
+		if (bit == (1u << i))
+			return class_names[i];
+	return "?";
+}
+
+unsigned sg_path_class_parse(const char *name)
+{
+	for (int i = 0; i < SG_P_NCLASSES; i++)
+		if (!strcmp(name, class_names[i]))
+			return 1u << i;
+	return 0;
+}
+
+/* ---- lexical resolution ---------------------------------------------------- */
+
+const char *sg_path_resolve(sg_arena *A, const char *p, const char *cwd, const char *home)
+{
+	sg_buf b;
+	sg_buf_init(&b);
+	if (p[0] == '~' && (p[1] == 0 || p[1] == '/') && home) {
+		sg_buf_adds(&b, home);
+		sg_buf_addc(&b, '/');
+		sg_buf_adds(&b, p + 1);
+	} else if (p[0] == '/') {
+		sg_buf_adds(&b, p);
+	} else if (cwd) {
+		sg_buf_adds(&b, cwd);
+		sg_buf_addc(&b, '/');
+		sg_buf_adds(&b, p);
+	} else {
+		return NULL;
+	}
+	/* normalise: split on '/', fold . and .. */
+	const char *s = sg_buf_cstr(&b);
+	size_t n = b.len;
+	char *out = sg_arena_alloc(A, n + 2);
+	size_t o = 0;
+	size_t i = 0;
+	while (i < n) {
+		while (i < n && s[i] == '/')
+			i++;
+		size_t st = i;
+		while (i < n && s[i] != '/')
+			i++;
+		size_t l = i - st;
+		if (l == 0 || (l == 1 && s[st] == '.'))
+			continue;
+		if (l == 2 && s[st] == '.' && s[st + 1] == '.') {
+			while (o > 0 && out[o - 1] != '/')
+				o--;
+			if (o > 0)
+				o--;
+			continue;
+		}
+		out[o++] = '/';
+		memcpy(out + o, s + st, l);
+		o += l;
+	}
+	if (o == 0)
+		out[o++] = '/';
+	out[o] = 0;
+	sg_buf_free(&b);
+	return out;
+}
+
+/* ---- glob ------------------------------------------------------------------------ */
+
+static int class_match(const char **pp, char ch)
+{
+	const char *p = *pp + 1;
+	int neg = 0, ok = 0;
+	if (*p == '!' || *p == '^')
+		neg = 1, p++;
+	int first = 1;
+	while (*p && (first || *p != ']')) {
+		first = 0;
+		char lo = *p, hi = *p;
+		if (p[1] == '-' && p[2] && p[2] != ']') {
+			hi = p[2];
+			p += 2;
+		}
+		if (ch >= lo && ch <= hi)
+			ok = 1;
+		p++;
+	}
+	if (*p != ']')
+		return -1;	/* not a class: literal '[' */
+	*pp = p + 1;
+	return ok != neg;
+}
+
+/* iterative-with-bounded-backtracking glob: '*' never crosses '/', '**' does */
+int sg_glob_match(const char *pat, const char *s)
+{
+	const char *p = pat;
+	const char *star_p = NULL, *star_s = NULL;
+	int star_any = 0;
+	unsigned long steps = 0;
+	while (*s) {
+		if (++steps > 100000)
+			return 0;
+		if (*p == '*') {
+			star_any = p[1] == '*';
+			p += star_any ? 2 : 1;
+			if (star_any && *p == '/' && 0)
+				p++;
+			star_p = p;
+			star_s = s;
+			continue;
+		}
+		if (*p == '?' && *s != '/') {
+			p++, s++;
+			continue;
+		}
+		if (*p == '[') {
+			const char *q = p;
+			int r = class_match(&q, *s);
+			if (r == 1) {
+				p = q, s++;
+				continue;
+			}
+			if (r == -1 && *s == '[') {
+				p++, s++;
+				continue;
+			}
+		} else if (*p && *p == *s) {
+			p++, s++;
+			continue;
+		}
+		if (star_p && (star_any || *star_s != '/')) {
+			p = star_p;
+			s = ++star_s;
+			continue;
+		}
+		return 0;
+	}
+	while (*p == '*')
+		p++;
+	/* "dir/ **" (no space) also matches "dir" itself */
+	if (p[0] == '/' && p[1] == '*' && p[2] == '*' && p[3] == 0)
+		return 1;
+	return *p == 0;
+}
+
+/* ---- classification ------------------------------------------------------------------ */
+
+static int has_prefix_dir(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return 1;
+	return !strncmp(p, dir, n) && (p[n] == 0 || p[n] == '/');
+}
+
+static int is_strict_ancestor(const char *a, const char *b)
+{
+	/* a is an ancestor of b (a != b) */
+	if (!a || !b || !strcmp(a, b))
+		return 0;
+	return has_prefix_dir(b, a);
+}
+
+static const char *const system_dirs[] = {
+	"/etc", "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/boot", "/dev",
+	"/proc", "/sys", "/var", "/opt", "/srv", "/root", "/snap", "/run", "/mnt", "/media", "/home",
+	"/Applications", "/Library", "/System", "/private", "/Users", "/Volumes", "/nix", NULL
+};
+static const char *const temp_dirs[] = { "/tmp", "/var/tmp", "/dev/shm", "/private/tmp", NULL };
+static const char *const harmless_devs[] = {
+	"/dev/null", "/dev/zero", "/dev/full", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/tty",
+	"/dev/random", "/dev/urandom", "/dev/ptmx", NULL
+};
+
+static int pat_match(const sg_ir *ir, const sg_pathpat *pp, const char *abs)
+{
+	const char *g = pp->glob;
+	char buf[PATH_MAX * 2];
+	if (g[0] == '~' && (g[1] == '/' || g[1] == 0)) {
+		if (!ir->home)
+			return 0;
+		int n = snprintf(buf, sizeof buf, "%s%s", ir->home, g + 1);
+		if (n < 0 || (size_t)n >= sizeof buf)
+			return 0;
+		g = buf;
+	}
+	if (!strchr(g, '/')) {
+		/* basename pattern: any component */
+		const char *s = abs;
+		while (*s) {
+			while (*s == '/')
+				s++;
+			const char *e = strchr(s, '/');
+			size_t l = e ? (size_t)(e - s) : strlen(s);
+			char comp[NAME_MAX + 1];
+			if (l && l <= NAME_MAX) {
+				memcpy(comp, s, l);
+				comp[l] = 0;
+				if (sg_glob_match(g, comp))
+					return 1;
+			}
+			s += l;
+		}
+		return 0;
+	}
+	if (g[0] != '/') {
+		/* project-relative */
+		if (!ir->project)
+			return 0;
+		int n = snprintf(buf, sizeof buf, "%s/%s", ir->project, g);
+		if (n < 0 || (size_t)n >= sizeof buf)
+			return 0;
+		g = buf;
+	}
+	if (sg_glob_match(g, abs))
+		return 1;
+	/* a pattern "dir/ **" (no space) covers what is below (glob); a
+	 * path below a matching directory pattern "dir" counts too */
+	size_t gl = strlen(g);
+	return !strchr(g, '*') && !strncmp(abs, g, gl) && abs[gl] == '/';
+}
+
+static unsigned classify_abs(const sg_ir *ir, const sg_ruleset *rs, const char *abs, int all_of)
+{
+	unsigned cls = 0;
+	const char *home = ir->home, *proj = ir->project;
+	if (!strcmp(abs, "/"))
+		cls |= SG_P_ROOT | SG_P_ANCESTOR;
+	if (home && !strcmp(abs, home))
+		cls |= SG_P_HOME;
+	else if (home && has_prefix_dir(abs, home))
+		cls |= SG_P_IN_HOME;
+	if (is_strict_ancestor(abs, home) || is_strict_ancestor(abs, proj))
+		cls |= SG_P_ANCESTOR;
+	int in_proj = proj && has_prefix_dir(abs, proj);
+	if (in_proj)
+		cls |= SG_P_PROJECT;
+	if (proj && !strcmp(abs, proj))
+		cls |= SG_P_PROJECT_ROOT;
+	if (all_of && !strcmp(abs, "/"))
+		cls |= SG_P_ROOT;
+	int temp = 0;
+	for (int i = 0; temp_dirs[i]; i++)
+		if (has_prefix_dir(abs, temp_dirs[i]))
+			temp = 1;
+	const char *td = getenv("TMPDIR");
+	if (td && td[0] == '/' && strlen(td) > 1 && has_prefix_dir(abs, td))
+		temp = 1;
+	int harmless = 0;
+	for (int i = 0; harmless_devs[i]; i++)
+		if (!strcmp(abs, harmless_devs[i]))
+			harmless = 1;
+	if (has_prefix_dir(abs, "/dev/fd") || has_prefix_dir(abs, "/proc/self/fd"))
+		harmless = 1;
+	if (harmless)
+		cls |= SG_P_HARMLESS_DEV;
+	else if (has_prefix_dir(abs, "/dev") && strcmp(abs, "/dev") && !has_prefix_dir(abs, "/dev/shm"))
+		cls |= SG_P_DEVICE;
+	if (temp)
+		cls |= SG_P_TEMP;
+	if (!temp && !harmless && !in_proj) {
+		for (int i = 0; system_dirs[i]; i++)
+			if (has_prefix_dir(abs, system_dirs[i]) && !(home && has_prefix_dir(abs, home)))
+				cls |= SG_P_SYSTEM;
+	}
+	if (!in_proj && !temp && !harmless)
+		cls |= SG_P_OUTSIDE;
+	if (strstr(abs, "/.git/") || (strlen(abs) >= 5 && !strcmp(abs + strlen(abs) - 5, "/.git")))
+		cls |= SG_P_GIT;
+	/* rule-file patterns: later patterns win, '!' removes */
+	if (rs) {
+		for (size_t i = 0; i < rs->npaths; i++) {
+			const sg_pathpat *pp = &rs->paths[i];
+			if (pat_match(ir, pp, abs)) {
+				if (pp->negate)
+					cls &= ~pp->cls;
+				else
+					cls |= pp->cls;
+			}
+		}
+	}
+	return cls;
+}
+
+static const char *real_of(sg_arena *A, const char *abs)
+{
+	/* realpath of the longest existing prefix, plus the rest */
+	char tmp[PATH_MAX];
+	size_t n = strlen(abs);
+	if (n >= sizeof tmp)
+		return NULL;
+	memcpy(tmp, abs, n + 1);
+	size_t cut = n;
+	for (int guard = 0; guard < 256; guard++) {
+		char save = tmp[cut];
+		tmp[cut] = 0;
+		char *r = realpath(tmp[0] ? tmp : "/", NULL);
+		tmp[cut] = save;
+		if (r) {
+			const char *res = sg_arena_printf(A, "%s%s%s", strcmp(r, "/") ? r : "",
+							  cut < n ? "" : "", abs + cut);
+			if (!*res)
+				res = "/";
+			free(r);
+			return res;
+		}
+		while (cut > 0 && tmp[cut - 1] != '/')
+			cut--;
+		if (cut == 0)
+			return NULL;
+		cut--;
+		if (cut == 0)
+			return NULL;
+	}
+	return NULL;
+}
+
+static unsigned classify_full(const sg_ir *ir, const sg_ruleset *rs, const char *abs, int all_of,
+			      const char **realp)
+{
+	unsigned cls = classify_abs(ir, rs, abs, all_of);
+	*realp = NULL;
+	if (fs_enabled) {
+		const char *real = real_of(ir->arena, abs);
+		if (real && strcmp(real, abs)) {
+			*realp = real;
+			unsigned rc = classify_abs(ir, rs, real, all_of);
+			/* a real path inside the (real) project stays project */
+			const char *rproj = ir->project ? real_of(ir->arena, ir->project) : NULL;
+			if (rproj && has_prefix_dir(real, rproj))
+				rc = (rc & ~(SG_P_OUTSIDE | SG_P_SYSTEM)) | SG_P_PROJECT;
+			cls |= rc;
+			if ((rc & SG_P_OUTSIDE) && !(rc & SG_P_PROJECT))
+				cls = (cls | SG_P_OUTSIDE);
+		}
+	}
+	return cls;
+}
+
+unsigned sg_path_classes(const sg_ir *ir, const sg_ruleset *rs, const char *path, const char *cwd)
+{
+	const char *abs = sg_path_resolve(ir->arena, path, cwd, ir->home);
+	if (!abs)
+		return SG_P_UNKNOWN;
+	const char *real;
+	return classify_full(ir, rs, abs, 0, &real);
+}
+
+const sg_path *sg_path_of_word(const sg_ir *ir, const sg_ruleset *rs, sg_word *w)
+{
+	if (w->path)
+		return w->path;
+	sg_path *p = sg_arena_alloc(ir->arena, sizeof *p);
+	w->path = p;
+	size_t n = w->len;
+	int all_of = 0;
+	unsigned extra = 0;
+	if (w->flags & SG_W_DYNAMIC) {
+		n = w->static_prefix;
+		extra |= SG_P_UNKNOWN;
+		all_of = 1;
+	}
+	if (w->flags & SG_W_GLOB) {
+		size_t g = strcspn(w->text, "*?[");
+		if (g < n)
+			n = g;
+		all_of = 1;
+	}
+	const char *t = w->text;
+	if (all_of) {
+		/* classify the directory whose contents are meant */
+		size_t k = n;
+		while (k > 0 && t[k - 1] != '/')
+			k--;
+		if (k == 0 && !(w->flags & SG_W_DYNAMIC)) {
+			t = ".";
+			n = 1;
+		} else if (k == 0) {
+			p->classes = SG_P_UNKNOWN;
+			return p;
+		} else {
+			n = k;
+		}
+	}
+	char *txt = sg_arena_strndup(ir->arena, t, n);
+	if (n == 0) {
+		p->classes = SG_P_UNKNOWN;
+		return p;
+	}
+	const char *abs = sg_path_resolve(ir->arena, txt, w->base_cwd, ir->home);
+	if (!abs) {
+		p->classes = SG_P_UNKNOWN | extra;
+		return p;
+	}
+	p->abs = abs;
+	p->classes = classify_full(ir, rs, abs, all_of, &p->real) | extra;
+	return p;
+}
