@@ -84,7 +84,7 @@ $(B)/obj/ts_scanner.o: $(GRAMMAR_SRC)/parser.c
 	@mkdir -p $(@D)
 	$(CC) $(GRAMMAR_CFLAGS) -DTREE_SITTER_REUSE_ALLOCATOR -c $(GRAMMAR_SRC)/scanner.c -o $@
 
-$(B)/obj/%.o: engine/%.c engine/*.h | $(B)/.deps
+$(B)/obj/%.o: engine/%.c $(wildcard engine/*.h) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
@@ -93,7 +93,7 @@ $(B)/shellgate: $(OBJ) $(GRAMMAR_OBJ)
 
 # ---- sanitizer build used by make check -----------------------------------
 ASAN_CFLAGS = $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 $(SAN)
-$(B)/asan/%.o: engine/%.c engine/*.h | $(B)/.deps
+$(B)/asan/%.o: engine/%.c $(wildcard engine/*.h) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 $(B)/asan/ts_parser.o: $(GRAMMAR_SRC)/parser.c
@@ -105,7 +105,7 @@ $(B)/asan/ts_scanner.o: $(GRAMMAR_SRC)/parser.c
 ASAN_GRAMMAR_OBJ := $(B)/asan/ts_parser.o $(B)/asan/ts_scanner.o
 $(B)/asan/shellgate: $(ASAN_LIB_OBJ) $(B)/asan/main.o $(ASAN_GRAMMAR_OBJ)
 	$(CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
-$(B)/asan/test_%: tests/unit/test_%.c tests/unit/*.h $(ASAN_LIB_OBJ) $(ASAN_GRAMMAR_OBJ)
+$(B)/asan/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(ASAN_LIB_OBJ) $(ASAN_GRAMMAR_OBJ)
 	@mkdir -p $(@D)
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(ASAN_LIB_OBJ) $(ASAN_GRAMMAR_OBJ) \
 		$(PKG_LIBS) $$(pkg-config --libs cmocka) -lm

@@ -24,12 +24,14 @@ static const char check_usage[] =
 	"  --json           one JSON object {\"decision\",\"reasons\":[{rule,decision,reason,span,text}],\"flags\"}\n"
 	"  --batch          read one command per line from stdin (escapes \\\\ \\t \\n \\r),\n"
 	"                   write one JSON verdict per line\n"
+	"  --stdin          read one command (the whole of stdin, up to 1 MiB) instead of arguments\n"
 	"  --cwd DIR        directory the command runs in (default: the current one)\n"
 	"  --home DIR       home directory (default: $HOME)\n"
 	"  --project DIR    project root (default: the cwd)\n"
 	"  --rules FILE     load FILE as an extra rule layer (repeatable)\n"
 	"  --no-builtin     do not load the built-in packs\n"
 	"  --no-user        do not load the user and project rule files\n"
+	"  --no-fs          classify paths lexically only (no symlink resolution; tests)\n"
 	"  --strict         dynamic and unparsable commands are denied\n"
 	"  --mode MODE      trusted (default), strict or audit\n"
 	"\n"
@@ -160,6 +162,8 @@ int sg_cliopt_parse(int argc, char **argv, sg_cliopt *o, const char *usage)
 			o->json = 1;
 		} else if (!strcmp(a, "--batch")) {
 			o->batch = 1;
+		} else if (!strcmp(a, "--stdin")) {
+			o->stdin_cmd = 1;
 		} else if (!strcmp(a, "--ast")) {
 			o->ast = 1;
 		} else if (!strcmp(a, "--strict")) {
@@ -168,6 +172,8 @@ int sg_cliopt_parse(int argc, char **argv, sg_cliopt *o, const char *usage)
 			o->cfg.no_builtin = 1;
 		} else if (!strcmp(a, "--no-user")) {
 			o->cfg.no_user = 1;
+		} else if (!strcmp(a, "--no-fs")) {
+			sg_paths_set_fs(0);
 		} else if (!strcmp(a, "--cwd") || !strcmp(a, "--home") || !strcmp(a, "--project") ||
 			   !strcmp(a, "--rules") || !strcmp(a, "--mode") || !strcmp(a, "--builtin-dir")) {
 			if (!val) {
@@ -212,6 +218,26 @@ int sg_cliopt_parse(int argc, char **argv, sg_cliopt *o, const char *usage)
 	return 0;
 }
 
+/* The whole of stdin as one command; more than SG_MAX_INPUT bytes is kept
+ * as "too large" (len = SG_MAX_INPUT + 1), which judges as unparsable. */
+static char *read_stdin_cmd(size_t *len)
+{
+	sg_buf b;
+	sg_buf_init(&b);
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+		if (b.len + n > SG_MAX_INPUT + 1)
+			n = SG_MAX_INPUT + 1 - b.len;
+		sg_buf_add(&b, chunk, n);
+		if (b.len > SG_MAX_INPUT)
+			break;
+	}
+	*len = b.len;
+	sg_buf_cstr(&b);
+	return b.data;
+}
+
 static char *join_args(int argc, char **argv, int from, size_t *len)
 {
 	sg_buf b;
@@ -236,7 +262,7 @@ int sg_cli_check(int argc, char **argv)
 		free(o.extra);
 		return r > 0 ? 0 : SG_EXIT_USAGE;
 	}
-	if (!o.batch && o.argi >= argc) {
+	if (!o.batch && !o.stdin_cmd && o.argi >= argc) {
 		fputs(check_usage, stderr);
 		free(o.extra);
 		return SG_EXIT_USAGE;
@@ -253,7 +279,7 @@ int sg_cli_check(int argc, char **argv)
 		status = run_batch(e, &req);
 	} else {
 		size_t len;
-		char *cmd = join_args(argc, argv, o.argi, &len);
+		char *cmd = o.stdin_cmd ? read_stdin_cmd(&len) : join_args(argc, argv, o.argi, &len);
 		req.text = cmd;
 		req.len = len;
 		sg_verdict v;

@@ -10,7 +10,7 @@ typedef struct sg_cliopt {
 	sg_config cfg;
 	const char **extra;	/* heap; caller frees */
 	const char *cwd, *home, *project;
-	int json, batch, ast;
+	int json, batch, ast, stdin_cmd;
 	int argi;		/* first non-option argument */
 } sg_cliopt;
 

@@ -284,7 +284,9 @@ static lalias *alias_find(lctx *c, const char *name)
 
 static void call_function(lctx *c, sg_cmd *cmd, lfunc *f)
 {
-	if (f->calls >= 4 || c->nesting + 1 > SG_MAX_NESTING) {
+	if (f->calls > 0)
+		cmd->ctx |= SG_C_RECURSIVE;	/* judged on its own: `:(){ :|:& };:` */
+	if (f->calls >= 1 || c->nesting + 1 > SG_MAX_NESTING) {
 		if (c->nesting + 1 > SG_MAX_NESTING)
 			lower_limit(c, "SG_MAX_NESTING");
 		return;	/* recursion: the body was judged at definition */
@@ -535,13 +537,9 @@ static void lower_command(lctx *c, TSNode n, rvec *extra, sg_cmd **fed, size_t n
 	fvec fe = { 0 };
 	sg_assign *as = NULL;
 	size_t nas = 0;
-	/* words: alternatives per word node, cartesian product below */
-	lwords *walts[64];
-	size_t wnalts[64];
-	TSNode wnodes[SG_MAX_WORDS < 4096 ? SG_MAX_WORDS : 4096];
+	/* word nodes (arena: frames stay small, recursion is deep) */
+	TSNode *wnodes = sg_arena_alloc(c->st->A, ((size_t)nc + 1) * sizeof *wnodes);
 	size_t nw = 0;
-	(void)walts;
-	(void)wnalts;
 
 	if (fed && nfed) {
 		fe.v = sg_arena_alloc(c->st->A, nfed * sizeof *fe.v);
@@ -573,7 +571,7 @@ static void lower_command(lctx *c, TSNode n, rvec *extra, sg_cmd **fed, size_t n
 			lower_redirect(c, ch, &rd, &fe);
 			continue;
 		}
-		if (nw < sizeof wnodes / sizeof wnodes[0])
+		if (nw < SG_MAX_WORDS)
 			wnodes[nw++] = ch;
 		else
 			lower_limit(c, "SG_MAX_WORDS");
@@ -744,28 +742,29 @@ static void lower_for(lctx *c, TSNode n, int depth)
 	const char *vals[SG_MAX_VALUES];
 	int nv = 0, unknown = 0, has_in = 0;
 	fvec fe = { 0 };
+	/* every word between `in` and the body is a value (tree-sitter 0.20.7
+	 * labels only the first one with the "value" field) */
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode ch = ts_node_child(n, i);
-		const char *fn = ts_node_field_name_for_child(n, i);
 		if (!ts_node_is_named(ch)) {
 			if (!strcmp(ts_node_type(ch), "in"))
 				has_in = 1;
 			continue;
 		}
-		if (fn && !strcmp(fn, "value")) {
-			lwords *alts;
-			size_t na;
-			lw_expand(c, ch, &alts, &na, &fe.v, &fe.n);
-			for (size_t a = 0; a < na; a++)
-				for (size_t k = 0; k < alts[a].n; k++) {
-					if (alts[a].w[k].flags & (SG_W_DYNAMIC | SG_W_GLOB))
-						unknown = 1;
-					else if (nv < SG_MAX_VALUES)
-						vals[nv++] = alts[a].w[k].text;
-					else
-						unknown = 1;
-				}
-		}
+		if (!has_in || is_type(ch, "do_group") || is_type(ch, "compound_statement") || is_type(ch, "comment"))
+			continue;
+		lwords *alts;
+		size_t na;
+		lw_expand(c, ch, &alts, &na, &fe.v, &fe.n);
+		for (size_t a = 0; a < na; a++)
+			for (size_t k = 0; k < alts[a].n; k++) {
+				if (alts[a].w[k].flags & (SG_W_DYNAMIC | SG_W_GLOB))
+					unknown = 1;
+				else if (nv < SG_MAX_VALUES)
+					vals[nv++] = alts[a].w[k].text;
+				else
+					unknown = 1;
+			}
 	}
 	int saved = c->conditional;
 	c->conditional = 0;
@@ -934,12 +933,24 @@ static void lower_redirected(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t 
 	}
 }
 
+static void lower_node_in(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nfed);
+
+/* Every descent, including the ones through word expansion ($( ) inside a
+ * word inside a command ...), passes here: st->depth is the real depth. */
 static void lower_node(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nfed)
 {
-	if (depth > SG_MAX_AST_DEPTH) {
+	(void)depth;
+	if (c->st->depth >= SG_MAX_AST_DEPTH) {
 		lower_limit(c, "SG_MAX_AST_DEPTH");
 		return;
 	}
+	c->st->depth++;
+	lower_node_in(c, n, c->st->depth, fed, nfed);
+	c->st->depth--;
+}
+
+static void lower_node_in(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nfed)
+{
 	const char *ty = ts_node_type(n);
 	if (ts_node_is_missing(n))
 		c->st->ir->flags |= SG_IR_UNPARSABLE;

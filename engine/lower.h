@@ -56,6 +56,7 @@ typedef struct lstate {
 	TSTree **trees;		/* every tree parsed, freed at the end */
 	size_t ntrees, captrees;
 	int parses;
+	int depth;		/* current tree depth across all levels (SG_MAX_AST_DEPTH) */
 } lstate;
 
 /* per-level context */

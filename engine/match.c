@@ -10,6 +10,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -18,6 +19,7 @@
 #include "paths.h"
 
 struct sg_pat {
+	sg_ruleset *rs;		/* owner: compiled code is registered there */
 	const char *src;
 	pcre2_code *code;
 	int tried;
@@ -71,6 +73,14 @@ static int pat_compile(sg_pat *p)
 		p->err = buf;
 		return -1;
 	}
+	if (p->rs) {
+		sg_ruleset *rs = p->rs;
+		if (rs->ncodes == rs->capcodes) {
+			rs->capcodes = rs->capcodes ? rs->capcodes * 2 : 64;
+			rs->codes = sg_xrealloc(rs->codes, rs->capcodes * sizeof *rs->codes);
+		}
+		rs->codes[rs->ncodes++] = p->code;
+	}
 	/* JIT pays off for patterns used many times; a failure to JIT is fine */
 	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 	return 0;
@@ -113,6 +123,15 @@ void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *
 	pcre2_set_depth_limit(ms->mctx, SG_PCRE_DEPTH_LIMIT);
 }
 
+void sg_match_free_codes(sg_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->ncodes; i++)
+		pcre2_code_free(rs->codes[i]);
+	free(rs->codes);
+	rs->codes = NULL;
+	rs->ncodes = rs->capcodes = 0;
+}
+
 void sg_match_state_fini(sg_match_state *ms)
 {
 	pcre2_match_data_free(ms->mdata);
@@ -150,6 +169,7 @@ static int strlist_from(sg_ruleset *rs, const cJSON *j, sg_strlist *out, const c
 static sg_pat *pat_new(sg_ruleset *rs, const char *src, int eager, sg_buf *err)
 {
 	sg_pat *p = sg_arena_alloc(&rs->arena, sizeof *p);
+	p->rs = rs;
 	p->src = sg_arena_strdup(&rs->arena, src);
 	if (eager && pat_compile(p) < 0) {
 		sg_buf_adds(err, p->err);
@@ -197,6 +217,7 @@ static const struct {
 	{ "dynamic_prog", SG_C_DYNAMIC_PROG }, { "dynamic_input", SG_C_DYNAMIC_INPUT },
 	{ "funcall", SG_C_FUNCALL }, { "xargs", SG_C_XARGS_ARGS }, { "stdin_script", SG_C_STDIN_SCRIPT },
 	{ "assign_only", SG_C_ASSIGN_ONLY }, { "wrapper", SG_C_WRAPPER }, { "error", SG_C_ERROR },
+	{ "recursive", SG_C_RECURSIVE }, { "negated", SG_C_NEGATED },
 };
 
 static int context_from(sg_ruleset *rs, const cJSON *j, unsigned *out, sg_buf *err)

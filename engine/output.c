@@ -156,7 +156,9 @@ void sg_verdict_text(const sg_verdict *v, sg_buf *out)
 		sg_buf_printf(out, "  %-5s %s  [%u,%u] ", sg_decision_name(r->decision), r->rule, r->start, r->end);
 		sg_buf m;
 		sg_buf_init(&m);
-		sg_mask_secrets(t, tn, &m);
+		sg_mask_secrets(t, tn > 160 ? 160 : tn, &m);
+		if (tn > 160)
+			sg_buf_printf(&m, "... (%zu bytes)", tn);
 		/* one line: show newlines as \n */
 		for (size_t k = 0; k < m.len; k++) {
 			if (m.data[k] == '\n')
@@ -234,7 +236,7 @@ static void word_json(sg_buf *b, const sg_word *w)
 
 static const char *const ctxn[] = { "subst", "procsubst", "background", "function", "conditional", "remote",
 				    "wrapper", "dynamic_prog", "dynamic_input", "funcall", "error", "negated",
-				    "xargs", "assign_only", "stdin_script" };
+				    "xargs", "assign_only", "stdin_script", "recursive" };
 
 void sg_ir_json(const sg_ir *ir, sg_buf *b)
 {
@@ -284,7 +286,7 @@ void sg_ir_json(const sg_ir *ir, sg_buf *b)
 		}
 		sg_buf_adds(b, "],\"context\":[");
 		int first = 1;
-		for (int k = 0; k < 15; k++)
+		for (int k = 0; k < 16; k++)
 			if (c->ctx & (1u << k)) {
 				sg_buf_printf(b, "%s\"%s\"", first ? "" : ",", ctxn[k]);
 				first = 0;

@@ -90,7 +90,8 @@ struct sg_ruleset {
 	sg_arena arena;		/* owns everything above */
 	/* index: rules by program name (hash), and rules that match any program */
 	struct sg_rindex *index;
-	void *sandbox_json;	/* cJSON array of {"origin":..,"sandbox":{..}} from trusted layers */
+	void **codes;		/* compiled PCRE2 patterns, freed with the rule set */
+	size_t ncodes, capcodes;
 };
 
 /* Finds the built-in rule directory: $SG_RULES_DIR, then
@@ -112,6 +113,8 @@ int sg_ruleset_load_text(sg_ruleset *rs, const char *origin, const char *text, s
 			 int layer, int trusted, sg_buf *log);
 void sg_ruleset_init(sg_ruleset *rs);
 void sg_ruleset_free(sg_ruleset *rs);
+/* match.c: frees the compiled patterns registered in rs->codes */
+void sg_match_free_codes(sg_ruleset *rs);
 /* Builds the program index; call after the last load. */
 void sg_ruleset_finish(sg_ruleset *rs);
 

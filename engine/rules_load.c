@@ -40,6 +40,7 @@ void sg_ruleset_init(sg_ruleset *rs)
 
 void sg_ruleset_free(sg_ruleset *rs)
 {
+	sg_match_free_codes(rs);
 	free(rs->rules);
 	free(rs->programs);
 	free(rs->wrappers);
@@ -836,8 +837,12 @@ const char *sg_rules_builtin_dir(void)
 			*slash = 0;
 			struct stat st;
 			snprintf(buf, sizeof buf, "%s/../share/shellgate/rules", exe);
-			if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode))
+			char real[PATH_MAX];
+			if (stat(buf, &st) == 0 && S_ISDIR(st.st_mode)) {
+				if (realpath(buf, real) && strlen(real) < sizeof buf)
+					memcpy(buf, real, strlen(real) + 1);
 				return buf;
+			}
 		}
 	}
 	struct stat st;

@@ -428,8 +428,11 @@ static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
 		}
 	if (end == i)
 		return 0;
+	/* parallel CMD ::: ARGS: each input is appended to the command; judge
+	 * them all at once */
+	size_t tail = end < cmd->argc ? end : 0;
 	sg_word sw;
-	if (end == i + 1) {
+	if (end == i + 1 && !tail) {
 		sw = cmd->argv[i];
 	} else {
 		sg_buf b;
@@ -441,7 +444,17 @@ static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
 			sg_buf_add(&b, cmd->argv[k].text, cmd->argv[k].len);
 			fl |= cmd->argv[k].flags;
 		}
-		sw = lw_word_static(c, b.data, b.len, cmd->argv[i].start, cmd->argv[end - 1].end);
+		for (size_t k = tail; tail && k < cmd->argc; k++) {
+			if (sg_strlist_has(&w->stop_at, cmd->argv[k].text))
+				continue;
+			/* inputs are data: quote them for the script */
+			sg_buf_adds(&b, " '");
+			for (const char *p = cmd->argv[k].text; *p; p++)
+				sg_buf_adds(&b, *p == '\'' ? "'\\''" : (char[2]){ *p, 0 });
+			sg_buf_addc(&b, '\'');
+			fl |= cmd->argv[k].flags;
+		}
+		sw = lw_word_static(c, b.data, b.len, cmd->argv[i].start, cmd->argv[cmd->argc - 1].end);
 		sw.flags = fl & SG_W_DYNAMIC;
 		sg_buf_free(&b);
 	}

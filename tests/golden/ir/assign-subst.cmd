@@ -1,0 +1,1 @@
+X=$(curl -s https://x.example) && echo "$X"

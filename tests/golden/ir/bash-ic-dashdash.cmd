@@ -1,0 +1,1 @@
+bash -ic -- 'echo hi'

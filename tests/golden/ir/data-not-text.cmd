@@ -1,0 +1,1 @@
+echo "rm -rf /"; git commit -m "fix rm -rf handling"; grep -r 'git reset --hard' .

@@ -1,0 +1,1 @@
+doas -u admin rm -rf /srv

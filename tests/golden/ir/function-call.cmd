@@ -1,0 +1,1 @@
+cleanup() { rm -rf "$1"; }; cleanup build

@@ -1,0 +1,1 @@
+if test -f x; then cat x; elif true; then :; else echo n; fi; while read l; do echo "$l"; done < f; case "$1" in a) ls ;; *) pwd ;; esac

