@@ -142,6 +142,8 @@ sg_engine *sg_engine_new(const sg_config *cfg, sg_buf *log)
 			}
 		}
 	}
+	if (cfg->add_layers)
+		cfg->add_layers(&e->rs, cfg->add_layers_ctx, log);
 	for (size_t i = 0; i < cfg->nextra; i++)
 		sg_ruleset_load_file(&e->rs, cfg->extra_files[i], SG_LAYER_EXTRA, 1, log);
 	sg_ruleset_finish(&e->rs);

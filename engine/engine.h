@@ -33,6 +33,11 @@ typedef struct sg_config {
 	const char *project;	/* project dir for the project layer; NULL = none */
 	int strict;		/* --strict: dynamic/unparsable default deny */
 	int mode;		/* sg_mode; -1 = from configuration */
+	/* Generated layers (imported permission lists): called once after the
+	 * user and project files and before the --rules files, with the rule
+	 * set still open for sg_ruleset_load_text(). NULL = none. */
+	void (*add_layers)(sg_ruleset *rs, void *ctx, sg_buf *log);
+	void *add_layers_ctx;
 } sg_config;
 
 typedef enum {
