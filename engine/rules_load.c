@@ -203,6 +203,7 @@ typedef struct ldctx {
 	int layer, trusted, eager;
 	sg_buf *log;
 	int errors;
+	size_t cursor;		/* rule and program keys appear in order: search from here */
 } ldctx;
 
 static void lerr(ldctx *L, size_t off, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -242,7 +243,7 @@ static void load_programs(ldctx *L, const cJSON *j)
 	}
 	const cJSON *pj;
 	cJSON_ArrayForEach(pj, j) {
-		size_t po = find_key(L->text, L->len, pj->string, off);
+		size_t po = L->cursor = find_key(L->text, L->len, pj->string, L->cursor > off ? L->cursor : off);
 		if (!cJSON_IsObject(pj)) {
 			lerr(L, po, "program '%s' must be an object", pj->string);
 			continue;
@@ -463,13 +464,13 @@ static int rule_id_exists(const sg_ruleset *rs, const char *id)
 
 static void load_rule(ldctx *L, const cJSON *rj, size_t idx, const sg_strlist *modes)
 {
-	size_t off = find_key(L->text, L->len, "rules", 0);
+	size_t off = L->cursor;
 	const cJSON *id = cJSON_GetObjectItemCaseSensitive(rj, "id");
 	if (!cJSON_IsObject(rj) || !cJSON_IsString(id) || !id->valuestring[0]) {
 		lerr(L, off, "rule #%zu: needs a non-empty string 'id'", idx + 1);
 		return;
 	}
-	off = find_key(L->text, L->len, id->valuestring, off);
+	off = L->cursor = find_key(L->text, L->len, id->valuestring, off);
 	sg_rule *r = sg_arena_alloc(&L->rs->arena, sizeof *r);
 	r->id = sg_arena_strdup(&L->rs->arena, id->valuestring);
 	r->origin = L->file;
@@ -570,22 +571,24 @@ int sg_ruleset_load_text(sg_ruleset *rs, const char *origin, const char *text, s
 		goto out;
 	}
 	const char *end = NULL;
+	sg_json_arena_begin();
 	cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, 0);
 	if (!root) {
 		const char *ep = cJSON_GetErrorPtr();
 		size_t off = ep && ep >= buf && ep <= buf + len ? (size_t)(ep - buf) : 0;
 		lerr(&L, off, "invalid JSON");
+		sg_json_arena_end();
 		goto out;
 	}
 	if (!cJSON_IsObject(root)) {
 		lerr(&L, 0, "a rule file is a JSON object");
-		cJSON_Delete(root);
+		sg_json_arena_end();
 		goto out;
 	}
 	const cJSON *fmt = cJSON_GetObjectItemCaseSensitive(root, "format");
 	if (!cJSON_IsNumber(fmt) || fmt->valueint != 1) {
 		lerr(&L, find_key(buf, len, "format", 0), "'format' must be 1 (this shellgate reads format 1)");
-		cJSON_Delete(root);
+		sg_json_arena_end();
 		goto out;
 	}
 	sg_strlist modes = { 0 };
@@ -651,9 +654,10 @@ int sg_ruleset_load_text(sg_ruleset *rs, const char *origin, const char *text, s
 	} else if (rules) {
 		size_t i = 0;
 		const cJSON *r;
+		L.cursor = find_key(buf, len, "rules", 0);
 		cJSON_ArrayForEach(r, rules) load_rule(&L, r, i++, &modes);
 	}
-	cJSON_Delete(root);
+	sg_json_arena_end();	/* frees the whole tree at once */
 out:
 	free(buf);
 	strlist_push_heap(&rs->files, sg_arena_strdup(&rs->arena, origin));

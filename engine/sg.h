@@ -73,6 +73,10 @@ void sg_fatal_set_emitter(sg_fatal_emitter fn, void *ctx, int status);
 void sg_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Routes tree-sitter's and cJSON's allocators through sg_x* (OOM -> sg_fatal). */
 void sg_alloc_install_hooks(void);
+/* cJSON allocations go to a bump arena until sg_json_arena_end(), which
+ * frees the whole parsed tree at once (never call cJSON_Delete on it). */
+void sg_json_arena_begin(void);
+void sg_json_arena_end(void);
 /* Test hook: make the Nth allocation from now fail (0 = never). */
 void sg_alloc_fail_after(unsigned long n);
 

@@ -143,6 +143,40 @@ static void *cjson_malloc(size_t n)
 	return sg_xmalloc(n);
 }
 
+/* A bump arena for cJSON while a rule file is parsed: one free at the end
+ * instead of a malloc and a free per node (rule loading is most of a hook
+ * call's cost). Not reentrant; only rule loading uses it. */
+static sg_arena json_arena;
+static int json_arena_on;
+
+static void *json_bump(size_t n)
+{
+	return sg_arena_alloc(&json_arena, n ? n : 1);
+}
+
+static void json_nofree(void *p)
+{
+	(void)p;
+}
+
+void sg_json_arena_begin(void)
+{
+	cJSON_Hooks h = { json_bump, json_nofree };
+	sg_arena_init(&json_arena);
+	json_arena_on = 1;
+	cJSON_InitHooks(&h);
+}
+
+void sg_json_arena_end(void)
+{
+	cJSON_Hooks h = { cjson_malloc, free };
+	if (!json_arena_on)
+		return;
+	cJSON_InitHooks(&h);
+	sg_arena_free(&json_arena);
+	json_arena_on = 0;
+}
+
 void sg_alloc_install_hooks(void)
 {
 	static int done;
@@ -166,7 +200,7 @@ struct sg_arena_block {
 	max_align_t data[];
 };
 
-#define ARENA_BLOCK 16384
+#define ARENA_BLOCK 65536
 
 void sg_arena_init(sg_arena *a)
 {
