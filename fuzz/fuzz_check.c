@@ -1,0 +1,110 @@
+/*
+ * fuzz_check.c - command text -> sg_engine_judge with the built-in packs.
+ *
+ * Beyond "no crash", every input A is checked for:
+ *  - a decision that is allow, ask or deny, never allow with the
+ *    unparsable/limit/error flags, and JSON (verdict and IR) that parses back
+ *    with the same decision (fuzz_common.h);
+ *  - strictest wins: `A && B`, `B && A`, `A; B`, `B; A`, `A | B`, `B | A`,
+ *    `echo $(A)` are never looser than A alone;
+ *  - wrapping never loosens: `bash -c 'A'` (quoted properly), `sudo A`,
+ *    `env A`, `command A`, `( A )`.
+ * B is `true`, a command every pack allows, so a looser composite can only
+ * come from how A was read.
+ *
+ * Forms that put text after A close with a newline first where A could end
+ * in a comment (`( A` NL `)`); `A && B` is kept literal, since a comment in A
+ * then swallows B and the composite must still be as strict as A.
+ */
+#include <stdint.h>
+
+#include "fuzz_common.h"
+
+typedef struct form {
+	const char *name;
+	const char *pre, *post;
+	int quote;	/* single-quote A for bash -c '...' */
+	int prefix_only;	/* a wrapper that reads options: skip when A starts with '-' etc. */
+} form;
+
+static const form forms[] = {
+	{ "A && B", "", " && true", 0, 0 },
+	{ "B && A", "true && ", "", 0, 0 },
+	{ "A; B", "", "; true", 0, 0 },
+	{ "B; A", "true; ", "", 0, 0 },
+	{ "A | B", "", " | cat", 0, 0 },
+	{ "B | A", "true | ", "", 0, 0 },
+	{ "$(A)", "echo $(", "\n)", 0, 0 },
+	{ "bash -c 'A'", "bash -c '", "'", 1, 0 },
+	{ "sudo A", "sudo ", "", 0, 1 },
+	{ "env A", "env ", "", 0, 1 },
+	{ "command A", "command ", "", 0, 1 },
+	{ "( A )", "( ", "\n)", 0, 0 },
+};
+
+/* A wrapper's own options or assignments change what the wrapper does
+ * (`sudo -l`, `env X=1` prints the environment): the property is about
+ * wrapping a command, so A must start with a plain word. */
+static int plain_start(const char *a, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (a[i] == ' ' || a[i] == '\t'))
+		i++;
+	if (i == n)
+		return 0;
+	unsigned char c = (unsigned char)a[i];
+	if (c == '-' || c == '+')
+		return 0;
+	/* NAME=... is an assignment for env/sudo */
+	size_t k = i;
+	while (k < n && (a[k] == '_' || (a[k] >= 'a' && a[k] <= 'z') || (a[k] >= 'A' && a[k] <= 'Z') ||
+			 (k > i && a[k] >= '0' && a[k] <= '9')))
+		k++;
+	if (k > i && k < n && a[k] == '=')
+		return 0;
+	return 1;
+}
+
+static void report(const char *what, const char *a, size_t alen, const char *c, size_t clen, sg_decision da,
+		   sg_decision dc)
+{
+	FUZZ_FAIL("%s is looser than A: A=%s composite=%s\n  A: %.*s\n  composite: %.*s", what, sg_decision_name(da),
+		  sg_decision_name(dc), (int)(alen > 300 ? 300 : alen), a, (int)(clen > 400 ? 400 : clen), c);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size > 8192)
+		return 0;
+	const char *a = (const char *)data;
+	unsigned fa = 0;
+	sg_decision da = fuzz_judge(a, size, &fa);
+	if (da == SG_ALLOW && fa)
+		FUZZ_FAIL("allow with flags 0x%x", fa);
+	sg_buf c;
+	sg_buf_init(&c);
+	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+		const form *f = &forms[i];
+		if (f->prefix_only && !plain_start(a, size))
+			continue;
+		sg_buf_reset(&c);
+		sg_buf_adds(&c, f->pre);
+		if (f->quote) {
+			for (size_t k = 0; k < size; k++) {
+				if (a[k] == '\'')
+					sg_buf_adds(&c, "'\\''");
+				else
+					sg_buf_addc(&c, a[k]);
+			}
+		} else {
+			sg_buf_add(&c, a, size);
+		}
+		sg_buf_adds(&c, f->post);
+		sg_decision dc = fuzz_judge(c.data, c.len, NULL);
+		if (dc < da)
+			report(f->name, a, size, c.data, c.len, da, dc);
+	}
+	sg_buf_free(&c);
+	return 0;
+}
