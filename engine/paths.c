@@ -428,6 +428,14 @@ const sg_path *sg_path_of_word(const sg_ir *ir, const sg_ruleset *rs, sg_word *w
 		return p;
 	}
 	p->abs = abs;
-	p->classes = classify_full(ir, rs, abs, all_of, &p->real) | extra;
+	/* A word holding a blank followed by an absolute or home path
+	 * ("cat ~/.ssh/id_rsa" passed as data) is text, not a file name: the
+	 * rule-file patterns (secret, config) are not applied to it. Its
+	 * built-in classes (project, outside, system ...) still are. */
+	int text = 0;
+	for (size_t i = 0; i + 1 < w->len && !text; i++)
+		text = (w->text[i] == ' ' || w->text[i] == '\t' || w->text[i] == '\n') &&
+		       (w->text[i + 1] == '/' || w->text[i + 1] == '~');
+	p->classes = classify_full(ir, text ? NULL : rs, abs, all_of, &p->real) | extra;
 	return p;
 }
