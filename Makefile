@@ -61,6 +61,9 @@ SRC := $(filter-out %_linux.c %_other.c,$(ALL_SRC))
 else
 SRC := $(filter-out %_linux.c %_darwin.c,$(ALL_SRC))
 endif
+# EXCLUDE= engine files to leave out (building around unfinished work)
+EXCLUDE ?=
+SRC := $(filter-out $(EXCLUDE),$(SRC))
 LIB_SRC := $(filter-out engine/main.c,$(SRC))
 OBJ := $(SRC:engine/%.c=$(B)/obj/%.o)
 LIB_OBJ := $(LIB_SRC:engine/%.c=$(B)/obj/%.o)

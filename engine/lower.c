@@ -292,6 +292,7 @@ static void call_function(lctx *c, sg_cmd *cmd, lfunc *f)
 		return;	/* recursion: the body was judged at definition */
 	}
 	f->calls++;
+	f->called++;
 	int n = (int)cmd->argc - 1;
 	const char **p = sg_arena_alloc(c->st->A, ((size_t)n + 1) * sizeof *p);
 	int dyn = 0;
@@ -715,24 +716,33 @@ static void define_function(lctx *c, TSNode n, int depth)
 	f->exact = c->exact;
 	f->start = lw_map(c, bs);
 	f->end = c->exact ? lw_map(c, be) : c->oend;
+	f->cwd = c->cwd;
 	f->next = c->st->funcs;
 	c->st->funcs = f;
-	/* judge the body as written too (parameters unknown) */
-	unsigned saved = c->ctx;
-	int cond = c->conditional;
-	const char **params = c->params;
-	int np = c->nparams;
-	const char *cwd = c->cwd;
-	c->ctx |= SG_C_FUNCTION;
-	c->conditional = 1;
-	c->params = NULL;
-	c->nparams = 0;
-	lower_node(c, body, depth + 1, NULL, 0);
-	c->ctx = saved;
-	c->conditional = cond;
-	c->params = params;
-	c->nparams = np;
-	c->cwd = cwd;
+	/* The body runs when the function is called (judged then, with the
+	 * call's arguments). Bodies never called are judged at the end only
+	 * when something dynamic could call them (sg_lower). */
+}
+
+/* A function nobody called statically may still be called by a dynamic
+ * command (`$cmd`, eval "$x"): judge its body as written, parameters unknown. */
+static void judge_uncalled(lctx *c)
+{
+	int dynamic = 0;
+	for (size_t i = 0; i < c->st->ir->ncmds; i++)
+		if (c->st->ir->cmds[i]->ctx & (SG_C_DYNAMIC_PROG | SG_C_DYNAMIC_INPUT))
+			dynamic = 1;
+	if (!dynamic)
+		return;
+	for (lfunc *f = c->st->funcs; f; f = f->next) {
+		if (f->called)
+			continue;
+		lctx sub = *c;
+		sub.cwd = f->cwd;
+		f->called++;
+		lower_text(&sub, f->body, f->len, f->start, f->end, f->exact, f->start, SG_C_FUNCTION, f->name,
+			   NULL, NULL, -1, NULL, 0);
+	}
 }
 
 static void lower_for(lctx *c, TSNode n, int depth)
@@ -1151,6 +1161,7 @@ void sg_lower(sg_ir *ir, sg_parser *parser, const sg_ruleset *rs)
 	if (ts_node_has_error(root))
 		ir->flags |= SG_IR_UNPARSABLE;
 	lower_node(&c, root, 0, NULL, 0);
+	judge_uncalled(&c);
 	ts_tree_delete(t);
 	for (size_t i = 0; i < st.ntrees; i++)
 		ts_tree_delete(st.trees[i]);

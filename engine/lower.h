@@ -35,7 +35,9 @@ typedef struct lfunc {
 	size_t len;
 	uint32_t start, end;	/* span of the definition in the top-level input */
 	int exact;
-	int calls;		/* expansions so far (recursion guard) */
+	const char *cwd;	/* cwd at the definition */
+	int calls;		/* active expansions (recursion guard) */
+	int called;		/* times called in this input */
 	struct lfunc *next;
 } lfunc;
 

@@ -515,6 +515,13 @@ static int paths_test(sg_match_state *ms, sg_cmd *cmd, size_t skip, unsigned any
 {
 	const sg_program *pr = sg_rules_program(ms->rs, cmd->name);
 	int any_hit = 0;
+	if (pr && pr->non_path_positionals) {
+		int pat_opt = 0;
+		for (size_t k = 0; k < pr->pattern_options.n && !pat_opt; k++)
+			pat_opt = has_literal_flag(cmd, pr->pattern_options.v[k]);
+		if (!pat_opt && skip < (size_t)pr->non_path_positionals)
+			skip = (size_t)pr->non_path_positionals;
+	}
 	for (size_t i = skip; i < cmd->npositional; i++) {
 		sg_word *w = &cmd->argv[cmd->positional[i]];
 		if (!w->len)

@@ -396,10 +396,22 @@ const sg_path *sg_path_of_word(const sg_ir *ir, const sg_ruleset *rs, sg_word *w
 		all_of = 1;
 	}
 	if (w->flags & SG_W_GLOB) {
+		/* dir/STAR, dir/.STAR, dir/STAR.STAR (pure wildcards): all of dir. dir/aSTAR: some
+		 * of dir, classified by its literal text. */
 		size_t g = strcspn(w->text, "*?[");
-		if (g < n)
-			n = g;
-		all_of = 1;
+		size_t cs = g, ce = g;
+		while (cs > 0 && w->text[cs - 1] != '/')
+			cs--;
+		while (ce < w->len && w->text[ce] != '/')
+			ce++;
+		int pure = ce == w->len || (ce + 1 == w->len && w->text[ce] == '/');
+		for (size_t k = cs; k < ce && pure; k++)
+			pure = strchr("*?.", w->text[k]) != NULL;
+		if (pure) {
+			if (g < n)
+				n = g;
+			all_of = 1;
+		}
 	}
 	const char *t = w->text;
 	if (all_of) {

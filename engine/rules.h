@@ -27,6 +27,8 @@ typedef struct sg_program {
 	sg_flagmeaning *flags;
 	size_t nflags;
 	int kv_args;
+	int non_path_positionals; /* leading positionals that are not paths (grep PATTERN) */
+	sg_strlist pattern_options; /* when one is present, there is no such positional (grep -e) */
 } sg_program;
 
 typedef enum {

@@ -262,6 +262,14 @@ static void load_programs(ldctx *L, const cJSON *j)
 					strlist_merge(L->rs, &p->options_with_value, &l);
 			} else if (!strcmp(x->string, "kv_args")) {
 				p->kv_args = cJSON_IsTrue(x);
+			} else if (!strcmp(x->string, "non_path_positionals") && cJSON_IsNumber(x) && x->valueint >= 0 &&
+				   x->valueint < 8) {
+				p->non_path_positionals = x->valueint;
+			} else if (!strcmp(x->string, "pattern_options")) {
+				if (to_strlist(L->rs, x, &l) < 0)
+					lerr(L, po, "program '%s': 'pattern_options' must list strings", pj->string);
+				else
+					strlist_merge(L->rs, &p->pattern_options, &l);
 			} else if (!strcmp(x->string, "flags")) {
 				if (!cJSON_IsObject(x)) {
 					lerr(L, po, "program '%s': 'flags' must map meanings to flag lists", pj->string);

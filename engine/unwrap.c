@@ -298,7 +298,6 @@ static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 				d.text = sg_arena_printf(A, "%s/*", root);
 				d.len = strlen(d.text);
 				d.static_prefix = d.len;
-				d.flags |= SG_W_GLOB;
 			} else {
 				d.text = "{stdin}";
 				d.len = 7;
@@ -388,6 +387,78 @@ static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 	return 0;
 }
 
+static void shquote(sg_buf *b, const char *s)
+{
+	sg_buf_addc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sg_buf_adds(b, "'\\''");
+		else
+			sg_buf_addc(b, *s);
+	}
+	sg_buf_addc(b, '\'');
+}
+
+/* length of a GNU parallel replacement string at s ({} {.} {/} {//} {/.} {#} {%} {N}), 0 if none */
+static size_t repl_at(const char *s)
+{
+	static const char *const r[] = { "{}", "{.}", "{/}", "{//}", "{/.}", "{#}", "{%}", NULL };
+	for (int i = 0; r[i]; i++)
+		if (!strncmp(s, r[i], strlen(r[i])))
+			return strlen(r[i]);
+	if (s[0] == '{' && s[1] >= '1' && s[1] <= '9') {
+		size_t k = 1;
+		while (s[k] >= '0' && s[k] <= '9')
+			k++;
+		if (s[k] == '}')
+			return k + 1;
+	}
+	return 0;
+}
+
+static int unwrap_parallel(lctx *c, sg_cmd *cmd, const sg_wrapper *w, size_t i, size_t end, int remote)
+{
+	unsigned fl = 0;
+	int runs = 0;
+	for (size_t k = end; k < cmd->argc; k++) {
+		const sg_word *in = &cmd->argv[k];
+		if (sg_strlist_has(&w->stop_at, in->text))
+			continue;
+		if (runs++ >= SG_MAX_VARIANTS) {
+			lower_limit(c, "SG_MAX_VARIANTS");
+			break;
+		}
+		sg_buf b;
+		sg_buf_init(&b);
+		int replaced = 0;
+		for (size_t t = i; t < end; t++) {
+			if (t > i)
+				sg_buf_addc(&b, ' ');
+			const char *x = cmd->argv[t].text;
+			fl |= cmd->argv[t].flags;
+			while (*x) {
+				size_t rl = repl_at(x);
+				if (rl) {
+					shquote(&b, in->text);
+					x += rl;
+					replaced = 1;
+				} else {
+					sg_buf_addc(&b, *x++);
+				}
+			}
+		}
+		if (!replaced) {
+			sg_buf_addc(&b, ' ');
+			shquote(&b, in->text);
+		}
+		sg_word sw = lw_word_static(c, b.data, b.len, cmd->argv[i].start, cmd->argv[cmd->argc - 1].end);
+		sw.flags = (fl | in->flags) & SG_W_DYNAMIC;
+		sg_buf_free(&b);
+		lower_script(c, cmd, cmd->name, &sw, NULL, 0, remote ? SG_C_REMOTE : 0, cmd->fed_by, cmd->nfed_by);
+	}
+	return runs > 0;
+}
+
 static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
 {
 	size_t i = 1;
@@ -428,11 +499,13 @@ static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
 		}
 	if (end == i)
 		return 0;
-	/* parallel CMD ::: ARGS: each input is appended to the command; judge
-	 * them all at once */
+	/* parallel CMD ::: ARGS: each input replaces {} (and {.} {/} {1} ...)
+	 * in the command, or is appended to it; each run is judged */
 	size_t tail = end < cmd->argc ? end : 0;
+	if (tail)
+		return unwrap_parallel(c, cmd, w, i, end, remote);
 	sg_word sw;
-	if (end == i + 1 && !tail) {
+	if (end == i + 1) {
 		sw = cmd->argv[i];
 	} else {
 		sg_buf b;
@@ -444,17 +517,7 @@ static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
 			sg_buf_add(&b, cmd->argv[k].text, cmd->argv[k].len);
 			fl |= cmd->argv[k].flags;
 		}
-		for (size_t k = tail; tail && k < cmd->argc; k++) {
-			if (sg_strlist_has(&w->stop_at, cmd->argv[k].text))
-				continue;
-			/* inputs are data: quote them for the script */
-			sg_buf_adds(&b, " '");
-			for (const char *p = cmd->argv[k].text; *p; p++)
-				sg_buf_adds(&b, *p == '\'' ? "'\\''" : (char[2]){ *p, 0 });
-			sg_buf_addc(&b, '\'');
-			fl |= cmd->argv[k].flags;
-		}
-		sw = lw_word_static(c, b.data, b.len, cmd->argv[i].start, cmd->argv[cmd->argc - 1].end);
+		sw = lw_word_static(c, b.data, b.len, cmd->argv[i].start, cmd->argv[end - 1].end);
 		sw.flags = fl & SG_W_DYNAMIC;
 		sg_buf_free(&b);
 	}
@@ -499,9 +562,10 @@ static int unwrap_find(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 					sg_word *x = &words[j - st];
 					/* {} is each file found below the start path */
 					size_t off = (size_t)(br - x->text);
+					/* each file found below the start path: a child of it
+					 * (rm -rf on every child of ~ is outside the project) */
 					x->text = sg_arena_printf(A, "%.*s%s/*%s", (int)off, x->text, root, br + 2);
 					x->len = strlen(x->text);
-					x->flags |= SG_W_GLOB;
 					if (root_dyn)
 						x->flags |= SG_W_DYNAMIC, x->static_prefix = off;
 					else
