@@ -1,0 +1,119 @@
+#!/bin/sh
+# tests/regress/t-regress.sh - replay every input the fuzzers found through
+# the real binary ($SG_BIN, the sanitizer build under make check).
+#
+#   check/NAME   a command: its verdict and those of every composite the
+#                fuzz_check invariants name (A && B, B; A, A | B, $(A),
+#                bash -c 'A', sudo A, env A, command A, ( A )) must come back,
+#                and no composite may be looser than A alone.
+#   batch/NAME   a `check --batch` stream: one JSON verdict per input line.
+#   rules/NAME   a rule file: loading it never crashes; a rejected file
+#                makes check answer deny with status 3.
+#   hook/NAME    hook input (when `shellgate hook` is real): exit 0 or 2,
+#                never a crash.
+# Files keep the exact bytes libFuzzer wrote (NUL and CR included).
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../tap.sh"
+: "${SG_BIN:=$here/../../build/asan/shellgate}"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ctx="--no-user --no-fs --cwd /home/fuzz/project --home /home/fuzz --project /home/fuzz/project"
+
+# crashed: sanitizer exit (86 under tests/run.sh), a signal, or no output
+crashed() { [ "$1" -ge 4 ]; }
+
+# composites.pl: prints name<TAB>escaped-line for A and each composite
+cat >"$tmp/comp.pl" <<'EOF'
+local $/; my $a = <STDIN>;
+sub esc { my $s = shift; $s =~ s/\\/\\\\/g; $s =~ s/\t/\\t/g; $s =~ s/\n/\\n/g; $s =~ s/\r/\\r/g; $s }
+my $plain = $a =~ /^[ \t]*(?![-+])(?![A-Za-z_][A-Za-z0-9_]*=)./s;
+my $q = $a; $q =~ s/'/'\\''/g;
+my @f = (["A", $a], ["A && B", "$a && true"], ["B && A", "true && $a"], ["A; B", "$a; true"],
+	["B; A", "true; $a"], ["A | B", "$a | cat"], ["B | A", "true | $a"], ['$(A)', "echo \$($a\n)"],
+	["bash -c 'A'", "bash -c '$q'"], ["( A )", "( $a\n)"]);
+push @f, (["sudo A", "sudo $a"], ["env A", "env $a"], ["command A", "command $a"]) if $plain;
+print "$_->[0]\t", esc($_->[1]), "\n" for @f;
+EOF
+
+rank() { case "$1" in allow) echo 0 ;; ask) echo 1 ;; deny) echo 2 ;; *) echo 9 ;; esac; }
+
+for f in "$here"/check/*; do
+	[ -f "$f" ] || continue
+	name=check/$(basename "$f")
+	perl "$tmp/comp.pl" <"$f" >"$tmp/forms"
+	cut -f2- "$tmp/forms" >"$tmp/in"
+	# shellcheck disable=SC2086
+	"$SG_BIN" check --batch $ctx <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if crashed "$rc"; then
+		notok "$name: check --batch exit $rc" "$(head -5 "$tmp/err")"
+		continue
+	fi
+	nin=$(wc -l <"$tmp/in" | tr -d ' ') nout=$(wc -l <"$tmp/out" | tr -d ' ')
+	if [ "$nin" != "$nout" ]; then
+		notok "$name: $nin commands, $nout verdicts"
+		continue
+	fi
+	sed -n 's/^{"decision":"\([a-z]*\)".*/\1/p' "$tmp/out" >"$tmp/dec"
+	paste "$tmp/dec" "$tmp/forms" | cut -f1,2 >"$tmp/table"
+	da=$(head -1 "$tmp/dec")
+	bad=
+	while IFS='	' read -r d form; do
+		[ "$(rank "$d")" -lt "$(rank "$da")" ] && bad="$bad $form=$d;"
+		[ "$(rank "$d")" -eq 9 ] && bad="$bad $form=?;"
+	done <"$tmp/table"
+	if [ -z "$bad" ] && [ "$(rank "$da")" -ne 9 ]; then
+		ok "$name: A is $da, no composite looser"
+	else
+		notok "$name: A is $da; looser:$bad"
+	fi
+done
+
+for f in "$here"/batch/*; do
+	[ -f "$f" ] || continue
+	name=batch/$(basename "$f")
+	# shellcheck disable=SC2086
+	"$SG_BIN" check --batch $ctx <"$f" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	nin=$(perl -e 'local $/; my $s = <STDIN>; my $n = () = $s =~ /\n/g; $n++ if length($s) && $s !~ /\n\z/; print $n' <"$f")
+	nout=$(grep -c '^{"decision":"\(allow\|ask\|deny\)"' "$tmp/out")
+	if crashed "$rc"; then
+		notok "$name: exit $rc" "$(head -5 "$tmp/err")"
+	elif [ "$nin" != "$nout" ]; then
+		notok "$name: $nin lines, $nout verdicts"
+	else
+		ok "$name: $nin lines, $nout verdicts"
+	fi
+done
+
+for f in "$here"/rules/*; do
+	[ -f "$f" ] || continue
+	name=rules/$(basename "$f")
+	cp "$f" "$tmp/rules.json"
+	chmod 600 "$tmp/rules.json"
+	# shellcheck disable=SC2086
+	"$SG_BIN" check --no-builtin $ctx --rules "$tmp/rules.json" -- 'rm -rf ~' >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if crashed "$rc"; then
+		notok "$name: exit $rc" "$(head -5 "$tmp/err")"
+	elif [ "$rc" -eq 3 ] && ! grep -q '^deny' "$tmp/out"; then
+		notok "$name: status 3 without a deny"
+	else
+		ok "$name: loads or fails closed (status $rc)"
+	fi
+done
+
+if [ -d "$here/hook" ]; then
+	for f in "$here"/hook/*; do
+		[ -f "$f" ] || continue
+		name=hook/$(basename "$f")
+		timeout 20 "$SG_BIN" hook claude <"$f" >"$tmp/out" 2>"$tmp/err"
+		rc=$?
+		case $rc in
+		0 | 2) ok "$name: exit $rc" ;;
+		*) notok "$name: exit $rc" "$(head -5 "$tmp/err")" ;;
+		esac
+	done
+fi
+tap_done
