@@ -53,6 +53,17 @@ printf '{ "format": 2 }' >"$tmp/fmt.json"
 printf '{ "format": 1, /* unterminated' >"$tmp/cm.json"
 "$bin" check $ctx --rules "$tmp/cm.json" -- 'ls' >/dev/null 2>&1; [ $? -eq 3 ] && ok "unterminated comment refused" || notok "unterminated comment refused"
 
+# 3b. a regex that hits the PCRE2 match limit fails closed (deny), never "no match"
+cat >"$tmp/redos.json" <<'J'
+{ "format": 1, "rules": [ { "id": "t.redos", "decision": "ask", "reason": "r",
+  "match": { "program": ["echo"], "args_any": ["^(a+)+$"] }, "examples": { "match": ["echo aaaa"] } } ] }
+J
+long=$(python3 -c 'print("a" * 5000 + "b")')
+d=$(dec "$bin" check --json $ctx --no-builtin --rules "$tmp/redos.json" -- "echo $long")
+[ "$d" = deny ] && ok "PCRE2 match limit: deny (fail closed)" || notok "PCRE2 match limit: deny (got $d)"
+"$bin" check --json $ctx --no-builtin --rules "$tmp/redos.json" -- "echo $long" | grep -q '"engine.error"' &&
+	ok "match-limit verdict names engine.error" || notok "match-limit verdict names engine.error"
+
 # 4. the installed binary, from an unrelated directory
 if make -s -C "$SG_ROOT" install PREFIX="$tmp/prefix" >"$tmp/install.log" 2>&1; then
 	d=$(cd / && env -u SG_RULES_DIR "$tmp/prefix/bin/shellgate" check --json --no-user -- 'rm -rf ~' | sed -n 's/^{"decision":"\([a-z]*\)".*/\1/p')
