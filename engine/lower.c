@@ -959,6 +959,19 @@ static void lower_node(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nfed)
 	c->st->depth--;
 }
 
+/* `{` is a reserved word only when a blank follows it, but tree-sitter-bash
+ * also reads `{rm,-rf,~}` as a brace group (with a missing `}`) after `$(`,
+ * `( ` or before a newline. Such a "group" is a word in bash: it is lowered
+ * like a parse error, whose lexical fallback sees the brace expansion. */
+static int brace_is_word(const lctx *c, TSNode n)
+{
+	uint32_t s = ts_node_start_byte(n);
+	if (s + 1 >= c->len || c->src[s] != '{')
+		return 0;
+	char nx = c->src[s + 1];
+	return nx != ' ' && nx != '\t' && nx != '\n';
+}
+
 static void lower_node_in(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nfed)
 {
 	const char *ty = ts_node_type(n);
@@ -1043,6 +1056,8 @@ static void lower_node_in(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nfe
 		size_t na;
 		fvec fe = { 0 };
 		lw_expand(c, n, &alts, &na, &fe.v, &fe.n);
+	} else if (!strcmp(ty, "compound_statement") && brace_is_word(c, n)) {
+		lower_error(c, n, depth);
 	} else {
 		/* program, compound_statement, do_group, ...: a sequence */
 		lower_children(c, n, depth, fed, nfed);
