@@ -49,6 +49,7 @@ struct sg_cond {
 	sg_strlist wrapped_by;
 	int static_;		/* -1 unset */
 	int argc_max;		/* -1 unset */
+	int pos_min;		/* -1 unset: positionals after the subcommand words */
 	sg_cond **any, **all;
 	size_t nany, nall;
 	sg_cond *not_;
@@ -322,6 +323,7 @@ sg_cond *sg_cond_compile(sg_ruleset *rs, const void *json, int eager, sg_buf *er
 	sg_cond *c = sg_arena_alloc(&rs->arena, sizeof *c);
 	c->static_ = -1;
 	c->argc_max = -1;
+	c->pos_min = -1;
 	const cJSON *x;
 	cJSON_ArrayForEach(x, j) {
 		const char *k = x->string;
@@ -368,6 +370,8 @@ sg_cond *sg_cond_compile(sg_ruleset *rs, const void *json, int eager, sg_buf *er
 			r = cJSON_IsBool(x) ? (c->static_ = cJSON_IsTrue(x), 0) : -1;
 		else if (!strcmp(k, "argc_max"))
 			r = cJSON_IsNumber(x) ? (c->argc_max = x->valueint, 0) : -1;
+		else if (!strcmp(k, "positionals_min"))
+			r = cJSON_IsNumber(x) && x->valueint >= 0 ? (c->pos_min = x->valueint, 0) : -1;
 		else if (!strcmp(k, "any"))
 			r = conds_list(rs, x, &c->any, &c->nany, eager, err, k) ? 0 : -1;
 		else if (!strcmp(k, "all"))
@@ -677,6 +681,8 @@ int sg_cond_match(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd)
 	if (c->static_ >= 0 && all_static(cmd) != c->static_)
 		return 0;
 	if (c->argc_max >= 0 && cmd->argc > (size_t)c->argc_max + 1)
+		return 0;
+	if (c->pos_min >= 0 && cmd->npositional < skip + (size_t)c->pos_min)
 		return 0;
 	if (c->wrapped_by.n) {
 		const sg_cmd *p = cmd->parent;
