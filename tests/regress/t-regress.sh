@@ -68,6 +68,19 @@ for f in "$here"/check/*; do
 	else
 		notok "$name: A is $da; looser:$bad"
 	fi
+	# the IR printed by explain --json parses back (argv cannot carry NUL)
+	if ! command -v jq >/dev/null 2>&1; then
+		skip "$name: explain --json parses" "jq not installed"
+	elif tr -d '\000' <"$f" | cmp -s - "$f"; then
+		# shellcheck disable=SC2086
+		"$SG_BIN" explain --json $ctx -- "$(cat "$f")" >"$tmp/ir" 2>"$tmp/err"
+		rc=$?
+		if [ "$rc" -eq 0 ] && jq -e .commands "$tmp/ir" >/dev/null 2>&1; then
+			ok "$name: explain --json parses"
+		else
+			notok "$name: explain --json (exit $rc) does not parse" "$(head -c 300 "$tmp/ir")"
+		fi
+	fi
 done
 
 for f in "$here"/batch/*; do
