@@ -38,8 +38,8 @@ struct sg_cond {
 	sg_strlist *subcmds;	/* each entry split into words */
 	size_t nsubcmds;
 	sg_strlist flags_any, flags_all, flags_none;
-	sg_pat **args_any, **args_none, **assign_any, **raw;
-	size_t nargs_any, nargs_none, nassign_any, nraw;
+	sg_pat **args_any, **args_none, **assign_any, **raw, **stdin_any;
+	size_t nargs_any, nargs_none, nassign_any, nraw, nstdin_any;
 	sg_pat *args_all_re;
 	optval *optvals;
 	size_t noptvals;
@@ -350,6 +350,8 @@ sg_cond *sg_cond_compile(sg_ruleset *rs, const void *json, int eager, sg_buf *er
 			r = pats_from(rs, x, &c->assign_any, &c->nassign_any, k, eager, err);
 		else if (!strcmp(k, "raw"))
 			r = pats_from(rs, x, &c->raw, &c->nraw, k, eager, err);
+		else if (!strcmp(k, "stdin_any"))
+			r = pats_from(rs, x, &c->stdin_any, &c->nstdin_any, k, eager, err);
 		else if (!strcmp(k, "option_value"))
 			r = optvals_from(rs, x, c, eager, err);
 		else if (!strcmp(k, "path_any"))
@@ -423,6 +425,7 @@ int sg_cond_compile_all(sg_cond *c, sg_buf *err)
 	if (compile_pats(&c->program_re, c->program_re ? 1 : 0, err) < 0 ||
 	    compile_pats(c->args_any, c->nargs_any, err) < 0 || compile_pats(c->args_none, c->nargs_none, err) < 0 ||
 	    compile_pats(c->assign_any, c->nassign_any, err) < 0 || compile_pats(c->raw, c->nraw, err) < 0 ||
+	    compile_pats(c->stdin_any, c->nstdin_any, err) < 0 ||
 	    compile_pats(&c->args_all_re, c->args_all_re ? 1 : 0, err) < 0)
 		return -1;
 	for (size_t i = 0; i < c->noptvals; i++)
@@ -725,6 +728,19 @@ int sg_cond_match(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd)
 			s = e;
 		for (size_t k = 0; k < c->nraw && !hit; k++)
 			hit = pat_match(ms, c->raw[k], ms->ir->input + s, e - s);
+		if (!hit)
+			return 0;
+	}
+	if (c->nstdin_any) {
+		/* heredoc and herestring bodies: what an interpreter reads as its program */
+		int hit = 0;
+		for (size_t i = 0; i < cmd->nredirs && !hit; i++) {
+			const sg_redir *r = &cmd->redirs[i];
+			if (!r->is_heredoc && !r->is_herestring)
+				continue;
+			for (size_t k = 0; k < c->nstdin_any && !hit; k++)
+				hit = pat_match(ms, c->stdin_any[k], r->target.text, r->target.len);
+		}
 		if (!hit)
 			return 0;
 	}
