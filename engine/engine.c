@@ -17,9 +17,11 @@
 #include "match.h"
 #include "paths.h"
 #include "rules.h"
+#include "snapshot.h"
 
 struct sg_engine {
 	sg_ruleset rs;
+	sg_region *region;	/* where rs lives (snapshot-able), or NULL */
 	sg_parser *parser;
 	int mode;
 	int strict;
@@ -121,10 +123,22 @@ sg_engine *sg_engine_new(const sg_config *cfg, sg_buf *log)
 		e->rs.broken = 1;
 		e->rs.broken_why = e->parser_why;
 	}
+	const char *bdir = cfg->builtin_dir ? cfg->builtin_dir : sg_rules_builtin_dir();
+	const char *ufile = cfg->user_file ? cfg->user_file : sg_rules_user_file();
+	uint64_t key;
+	int snap = e->parser && sg_snapshot_key(cfg, bdir, ufile, &key) == 0;
+	if (snap && sg_snapshot_load(key, &e->rs, &e->region, log) == 0)
+		goto loaded;
+	if (snap && (e->region = sg_region_new(SG_SNAPSHOT_BASE, SG_SNAPSHOT_REGION)))
+		e->rs.arena.region = e->region;
+	sg_buf loadlog;
+	sg_buf_init(&loadlog);
+	sg_buf *olog = log;
+	log = &loadlog;
 	if (!cfg->no_builtin)
-		load_dir(&e->rs, cfg->builtin_dir ? cfg->builtin_dir : sg_rules_builtin_dir(), log);
+		load_dir(&e->rs, bdir, log);
 	if (!cfg->no_user) {
-		const char *uf = cfg->user_file ? cfg->user_file : sg_rules_user_file();
+		const char *uf = ufile;
 		int exists = 0;
 		if (uf && !file_trustworthy(uf, log, &exists)) {
 			e->rs.broken = 1;
@@ -147,6 +161,16 @@ sg_engine *sg_engine_new(const sg_config *cfg, sg_buf *log)
 	for (size_t i = 0; i < cfg->nextra; i++)
 		sg_ruleset_load_file(&e->rs, cfg->extra_files[i], SG_LAYER_EXTRA, 1, log);
 	sg_ruleset_finish(&e->rs);
+	if (e->rs.arena.exhausted) {
+		e->rs.broken = 1;
+		e->rs.broken_why = "the rule set does not fit in its region";
+	}
+	if (snap && e->region && !e->rs.broken)
+		sg_snapshot_save(key, &e->rs, e->region, &loadlog);
+	if (olog && loadlog.len)
+		sg_buf_add(olog, loadlog.data, loadlog.len);
+	sg_buf_free(&loadlog);
+loaded:
 	e->mode = cfg->mode >= 0 ? cfg->mode : e->rs.mode >= 0 ? e->rs.mode : SG_MODE_TRUSTED;
 	e->strict = cfg->strict || e->mode == SG_MODE_STRICT;
 	if (e->strict) {
@@ -162,6 +186,7 @@ void sg_engine_free(sg_engine *e)
 		return;
 	sg_parser_free(e->parser);
 	sg_ruleset_free(&e->rs);
+	sg_region_free(e->region);
 	free(e);
 }
 

@@ -38,6 +38,10 @@ typedef struct sg_config {
 	 * set still open for sg_ruleset_load_text(). NULL = none. */
 	void (*add_layers)(sg_ruleset *rs, void *ctx, sg_buf *log);
 	void *add_layers_ctx;
+	/* Identity of whatever add_layers reads (e.g. the imported files' paths
+	 * with size and mtime), for the rule-set snapshot cache. NULL with
+	 * add_layers set = never use a snapshot. */
+	const char *add_layers_key;
 } sg_config;
 
 typedef enum {

@@ -81,6 +81,11 @@ static int pat_compile(sg_pat *p)
 			rs->codes = sg_xrealloc(rs->codes, rs->capcodes * sizeof *rs->codes);
 		}
 		rs->codes[rs->ncodes++] = p->code;
+		if (rs->npats == rs->cappats) {
+			rs->cappats = rs->cappats ? rs->cappats * 2 : 64;
+			rs->pats = sg_xrealloc(rs->pats, rs->cappats * sizeof *rs->pats);
+		}
+		rs->pats[rs->npats++] = p;
 	}
 	/* JIT pays off for patterns used many times; a failure to JIT is fine */
 	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
@@ -129,8 +134,22 @@ void sg_match_free_codes(sg_ruleset *rs)
 	for (size_t i = 0; i < rs->ncodes; i++)
 		pcre2_code_free(rs->codes[i]);
 	free(rs->codes);
+	free(rs->pats);
 	rs->codes = NULL;
+	rs->pats = NULL;
 	rs->ncodes = rs->capcodes = 0;
+	rs->npats = rs->cappats = 0;
+}
+
+void sg_match_reset_compiled(sg_ruleset *rs)
+{
+	for (size_t i = 0; i < rs->npats; i++) {
+		sg_pat *p = rs->pats[i];
+		p->code = NULL;
+		p->tried = 0;
+		p->err = NULL;
+	}
+	sg_match_free_codes(rs);
 }
 
 void sg_match_state_fini(sg_match_state *ms)

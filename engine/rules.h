@@ -94,6 +94,8 @@ struct sg_ruleset {
 	struct sg_rindex *index;
 	void **codes;		/* compiled PCRE2 patterns, freed with the rule set */
 	size_t ncodes, capcodes;
+	void **pats;		/* the sg_pat of each compiled pattern (heap) */
+	size_t npats, cappats;
 };
 
 /* Finds the built-in rule directory: $SG_RULES_DIR, then
@@ -117,6 +119,8 @@ void sg_ruleset_init(sg_ruleset *rs);
 void sg_ruleset_free(sg_ruleset *rs);
 /* match.c: frees the compiled patterns registered in rs->codes */
 void sg_match_free_codes(sg_ruleset *rs);
+/* match.c: frees compiled patterns and marks them uncompiled (snapshots) */
+void sg_match_reset_compiled(sg_ruleset *rs);
 /* Builds the program index; call after the last load. */
 void sg_ruleset_finish(sg_ruleset *rs);
 

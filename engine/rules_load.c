@@ -41,16 +41,7 @@ void sg_ruleset_init(sg_ruleset *rs)
 void sg_ruleset_free(sg_ruleset *rs)
 {
 	sg_match_free_codes(rs);
-	free(rs->rules);
-	free(rs->programs);
-	free(rs->wrappers);
-	free(rs->paths);
-	free(rs->files.v);
-	free(rs->trusted_projects.v);
-	if (rs->index) {
-		free(((void **)rs->index)[0]);
-		free(rs->index);
-	}
+	/* everything else lives in the arena (or its region) */
 	sg_arena_free(&rs->arena);
 }
 
@@ -146,19 +137,34 @@ static size_t json_depth_exceeded(const char *s, size_t n)
 
 /* ---- growable arrays (heap; owned by the rule set) -------------------------------- */
 
-#define PUSH(arr, n, cap, x)                                                     \
-	do {                                                                     \
-		if ((n) == (cap)) {                                              \
-			(cap) = (cap) ? (cap) * 2 : 16;                          \
-			(arr) = sg_xrealloc((arr), (cap) * sizeof *(arr));       \
-		}                                                                \
-		(arr)[(n)++] = (x);                                              \
+/* Growable arrays live in the rule set's arena too (so the whole rule set
+ * is one region that can be snapshotted); growing leaves the old copy behind,
+ * which is bounded by doubling. */
+static void *arena_grow(sg_arena *a, void *old, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return old;
+	size_t nc = *cap ? *cap * 2 : 16;
+	void *nv = sg_arena_alloc(a, nc * elem);
+	if (n)
+		memcpy(nv, old, n * elem);
+	*cap = nc;
+	return nv;
+}
+
+#define PUSH(arr, n, cap, x)                                                         \
+	do {                                                                         \
+		(arr) = arena_grow(&rs_->arena, (arr), (n), &(cap), sizeof *(arr));   \
+		(arr)[(n)++] = (x);                                                  \
 	} while (0)
 
-static void strlist_push_heap(sg_strlist *l, const char *s)
+static void strlist_push(sg_ruleset *rs, sg_strlist *l, const char *s)
 {
-	l->v = sg_xrealloc((void *)l->v, (l->n + 1) * sizeof *l->v);
-	l->v[l->n++] = s;
+	const char **v = sg_arena_alloc(&rs->arena, (l->n + 1) * sizeof *v);
+	if (l->n)
+		memcpy(v, l->v, l->n * sizeof *v);
+	v[l->n++] = s;
+	l->v = v;
 }
 
 static int to_strlist(sg_ruleset *rs, const cJSON *j, sg_strlist *out)
@@ -230,6 +236,7 @@ static sg_program *program_get(sg_ruleset *rs, const char *name)
 			return rs->programs[i];
 	sg_program *p = sg_arena_alloc(&rs->arena, sizeof *p);
 	p->name = sg_arena_strdup(&rs->arena, name);
+	sg_ruleset *rs_ = rs;
 	PUSH(rs->programs, rs->nprograms, rs->capprograms, p);
 	return p;
 }
@@ -363,6 +370,7 @@ static void load_wrapper(ldctx *L, const cJSON *wj, size_t off)
 		lerr(L, off, "wrapper: 'kind' is required");
 	/* options that take a shell script or a split string take a value */
 	strlist_merge(L->rs, &w->options_with_value, &w->chdir_options);
+	sg_ruleset *rs_ = L->rs;
 	PUSH(L->rs->wrappers, L->rs->nwrappers, L->rs->capwrappers, w);
 }
 
@@ -389,6 +397,7 @@ static void load_paths(ldctx *L, const cJSON *j)
 			sg_pathpat p = { l.v[i], cls, 0 };
 			if (p.glob[0] == '!')
 				p.glob++, p.negate = 1;
+			sg_ruleset *rs_ = L->rs;
 			PUSH(L->rs->paths, L->rs->npaths, L->rs->cappaths, p);
 		}
 	}
@@ -552,6 +561,7 @@ static void load_rule(ldctx *L, const cJSON *rj, size_t idx, const sg_strlist *m
 		r->modes = mask;
 	}
 	r->programs = sg_cond_programs(r->cond, &r->nprograms);
+	sg_ruleset *rs_ = L->rs;
 	PUSH(L->rs->rules, L->rs->nrules, L->rs->caprules, r);
 }
 
@@ -651,7 +661,7 @@ int sg_ruleset_load_text(sg_ruleset *rs, const char *origin, const char *text, s
 				lerr(&L, off, "'trusted_projects' must list directories");
 			else
 				for (size_t i = 0; i < l.n; i++)
-					strlist_push_heap(&rs->trusted_projects, l.v[i]);
+					strlist_push(rs, &rs->trusted_projects, l.v[i]);
 		} else {
 			lerr(&L, off, "unknown top-level key '%s'", k);
 		}
@@ -668,7 +678,7 @@ int sg_ruleset_load_text(sg_ruleset *rs, const char *origin, const char *text, s
 	sg_json_arena_end();	/* frees the whole tree at once */
 out:
 	free(buf);
-	strlist_push_heap(&rs->files, sg_arena_strdup(&rs->arena, origin));
+	strlist_push(rs, &rs->files, origin);
 	if (L.errors) {
 		rs->broken = 1;
 		if (!rs->broken_why)
@@ -768,7 +778,7 @@ static rbucket *bucket_find(const struct sg_rindex *ix, const char *name, int cr
 
 void sg_ruleset_finish(sg_ruleset *rs)
 {
-	struct sg_rindex *ix = sg_xcalloc(1, sizeof *ix);
+	struct sg_rindex *ix = sg_arena_alloc(&rs->arena, sizeof *ix);
 	size_t keys = 0;
 	for (size_t i = 0; i < rs->nrules; i++)
 		keys += rs->rules[i]->nprograms;

@@ -94,11 +94,25 @@ char *sg_xstrdup(const char *s);
  * returns NULL from sg_arena_try_alloc and sets ->exhausted; sg_arena_alloc
  * treats exhaustion as fatal. */
 typedef struct sg_arena_block sg_arena_block;
+typedef struct sg_region sg_region;
 typedef struct sg_arena {
 	sg_arena_block *head;
 	size_t used_total;
 	int exhausted;
+	sg_region *region;	/* when set, allocations bump inside this region */
 } sg_arena;
+
+/* A contiguous region mapped at a chosen address (rule-set snapshots: the
+ * memory can be written to a file and mapped back at the same address, so
+ * its internal pointers stay valid). */
+struct sg_region {
+	char *base;
+	size_t size, used;
+	int fd_backed;		/* mapped from a snapshot file (read-only use) */
+};
+/* Maps size bytes, preferably at hint; NULL when mmap fails. */
+sg_region *sg_region_new(void *hint, size_t size);
+void sg_region_free(sg_region *r);
 
 void sg_arena_init(sg_arena *a);
 void sg_arena_free(sg_arena *a);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -207,11 +208,36 @@ void sg_arena_init(sg_arena *a)
 	a->head = NULL;
 	a->used_total = 0;
 	a->exhausted = 0;
+	a->region = NULL;
+}
+
+sg_region *sg_region_new(void *hint, size_t size)
+{
+	void *p = mmap(hint, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	sg_region *r = sg_xcalloc(1, sizeof *r);
+	r->base = p;
+	r->size = size;
+	return r;
+}
+
+void sg_region_free(sg_region *r)
+{
+	if (!r)
+		return;
+	munmap(r->base, r->size);
+	free(r);
 }
 
 void sg_arena_free(sg_arena *a)
 {
 	sg_arena_block *b = a->head, *n;
+	if (a->region) {
+		/* the region's owner unmaps it */
+		a->used_total = 0;
+		return;
+	}
 	while (b) {
 		n = b->next;
 		free(b);
@@ -229,6 +255,18 @@ void *sg_arena_try_alloc(sg_arena *a, size_t n)
 	if (n > SG_MAX_ARENA || a->used_total + need > SG_MAX_ARENA) {
 		a->exhausted = 1;
 		return NULL;
+	}
+	if (a->region) {
+		sg_region *r = a->region;
+		if (r->fd_backed || r->size - r->used < need) {
+			a->exhausted = 1;
+			return NULL;
+		}
+		void *q = r->base + r->used;
+		r->used += need;
+		a->used_total += need;
+		memset(q, 0, n);
+		return q;
 	}
 	if (!b || b->size - b->used < need) {
 		size_t sz = need > ARENA_BLOCK ? need : ARENA_BLOCK;
