@@ -4,6 +4,7 @@
  * (ghp_..., sk-..., AKIA..., password=..., bearer headers) are masked.
  */
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -255,8 +256,16 @@ void sg_ir_json(const sg_ir *ir, sg_buf *b)
 			word_json(b, &c->argv[k]);
 		}
 		sg_buf_adds(b, "],\"flags\":[");
-		for (size_t k = 0; k < c->nshort; k++)
-			sg_buf_printf(b, "%s\"-%s\"", k ? "," : "", c->shortflags[k]);
+		for (size_t k = 0; k < c->nshort; k++) {
+			/* the letter is the command's own byte: escape it like any text */
+			size_t l = strlen(c->shortflags[k]);
+			char *f = sg_xmalloc(l + 2);
+			f[0] = '-';
+			memcpy(f + 1, c->shortflags[k], l + 1);
+			sg_buf_adds(b, k ? "," : "");
+			sg_buf_json_str(b, f, l + 1);
+			free(f);
+		}
 		for (size_t k = 0; k < c->nlong; k++) {
 			sg_buf_adds(b, c->nshort || k ? "," : "");
 			sg_buf_json_str(b, c->longflags[k], strlen(c->longflags[k]));
