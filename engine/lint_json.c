@@ -1,0 +1,435 @@
+/*
+ * lint_json.c - a strict, non-allocating-per-value JSON tokenizer for
+ * transcript records.
+ *
+ * Transcripts are mostly large strings (tool results, file contents) around
+ * a few small fields the linter needs. Building a tree with cJSON for every
+ * multi-KiB line would copy every byte; here one pass validates the whole
+ * record (grammar, escapes, UTF-8, nesting) into a flat token array that is
+ * reused across lines, and only the strings a reader asks for are decoded.
+ *
+ * Bounds: nesting depth SG_LINT_MAX_JSON_DEPTH (iterative, no recursion);
+ * the token array grows with the record, which the line limit bounds.
+ */
+#include <string.h>
+#include <stdlib.h>
+
+#include "lint.h"
+
+void sg_lint_json_init(sg_json *j)
+{
+	memset(j, 0, sizeof *j);
+}
+
+void sg_lint_json_free(sg_json *j)
+{
+	free(j->t);
+	memset(j, 0, sizeof *j);
+}
+
+static int push(sg_json *j, unsigned char type, size_t start)
+{
+	if (j->nt == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 256;
+		j->t = sg_xrealloc(j->t, cap * sizeof *j->t);
+		j->cap = cap;
+	}
+	sg_jtok *t = &j->t[j->nt];
+	t->type = type;
+	t->esc = 0;
+	t->start = (uint32_t)start;
+	t->end = (uint32_t)start;
+	t->next = (uint32_t)j->nt + 1;
+	return (int)j->nt++;
+}
+
+static int fail(sg_json *j, size_t at, const char *msg)
+{
+	j->err = msg;
+	j->err_at = at;
+	return -1;
+}
+
+static int hexv(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+/* Scans a string starting after its opening quote; returns the index of
+ * the closing quote or (size_t)-1. */
+static size_t scan_string(sg_json *j, size_t i, int *esc)
+{
+	const unsigned char *s = (const unsigned char *)j->s;
+	size_t n = j->n;
+	while (i < n) {
+		/* fast path over plain ASCII */
+		const unsigned char *p = s + i;
+		size_t k = 0, m = n - i;
+		while (k < m && p[k] >= 0x20 && p[k] < 0x80 && p[k] != '"' && p[k] != '\\')
+			k++;
+		i += k;
+		if (i >= n)
+			break;
+		unsigned c = s[i];
+		if (c == '"')
+			return i;
+		if (c == '\\') {
+			*esc = 1;
+			if (i + 1 >= n)
+				break;
+			c = s[i + 1];
+			if (c == 'u') {
+				if (i + 5 >= n || hexv(s[i + 2]) < 0 || hexv(s[i + 3]) < 0 || hexv(s[i + 4]) < 0 ||
+				    hexv(s[i + 5]) < 0) {
+					fail(j, i, "bad \\u escape");
+					return (size_t)-1;
+				}
+				i += 6;
+			} else if (strchr("\"\\/bfnrt", (int)c) && c) {
+				i += 2;
+			} else {
+				fail(j, i, "bad escape");
+				return (size_t)-1;
+			}
+			continue;
+		}
+		if (c < 0x20) {
+			fail(j, i, "control character in string");
+			return (size_t)-1;
+		}
+		size_t l = sg_utf8_valid_prefix((const char *)s + i, n - i < 4 ? n - i : 4);
+		/* one valid sequence is at least its lead byte's length */
+		size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+		if (!want || l < want) {
+			fail(j, i, "invalid UTF-8");
+			return (size_t)-1;
+		}
+		i += want;
+	}
+	fail(j, n, "unterminated string");
+	return (size_t)-1;
+}
+
+static size_t scan_number(sg_json *j, size_t i)
+{
+	const char *s = j->s;
+	size_t n = j->n, st = i;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i < n && s[i] == '0')
+		i++;
+	else if (i < n && s[i] >= '1' && s[i] <= '9')
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return fail(j, st, "bad number"), (size_t)-1;
+	if (i < n && s[i] == '.') {
+		i++;
+		if (i >= n || s[i] < '0' || s[i] > '9')
+			return fail(j, st, "bad number"), (size_t)-1;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		if (i >= n || s[i] < '0' || s[i] > '9')
+			return fail(j, st, "bad number"), (size_t)-1;
+		while (i < n && s[i] >= '0' && s[i] <= '9')
+			i++;
+	}
+	return i;
+}
+
+static size_t skip_ws(const char *s, size_t n, size_t i)
+{
+	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+		i++;
+	return i;
+}
+
+/* Parses one scalar at i into a token; returns the index after it. */
+static size_t scalar(sg_json *j, size_t i)
+{
+	const char *s = j->s;
+	size_t n = j->n;
+	char c = s[i];
+	if (c == '"') {
+		int esc = 0;
+		size_t e = scan_string(j, i + 1, &esc);
+		if (e == (size_t)-1)
+			return e;
+		int t = push(j, SG_J_STR, i + 1);
+		j->t[t].end = (uint32_t)e;
+		j->t[t].esc = (unsigned char)esc;
+		return e + 1;
+	}
+	static const struct { const char *w; unsigned char type; } lits[] = {
+		{ "true", SG_J_TRUE }, { "false", SG_J_FALSE }, { "null", SG_J_NULL }
+	};
+	for (size_t k = 0; k < 3; k++) {
+		size_t l = strlen(lits[k].w);
+		if (n - i >= l && !memcmp(s + i, lits[k].w, l)) {
+			int t = push(j, lits[k].type, i);
+			j->t[t].end = (uint32_t)(i + l);
+			return i + l;
+		}
+	}
+	if (c == '-' || (c >= '0' && c <= '9')) {
+		size_t e = scan_number(j, i);
+		if (e == (size_t)-1)
+			return e;
+		int t = push(j, SG_J_NUM, i);
+		j->t[t].end = (uint32_t)e;
+		return e;
+	}
+	fail(j, i, "unexpected character");
+	return (size_t)-1;
+}
+
+/* State per open container: its token, and what is expected next. */
+enum { X_VALUE, X_KEY_OR_END, X_KEY, X_COLON, X_COMMA_OR_END, X_VALUE_OR_END };
+
+int sg_lint_json_parse(sg_json *j, const char *s, size_t n)
+{
+	int stack[SG_LINT_MAX_JSON_DEPTH];
+	int depth = 0, expect = X_VALUE;
+	size_t i = 0;
+	j->s = s;
+	j->n = n;
+	j->nt = 0;
+	j->err = NULL;
+	j->err_at = 0;
+	if (n >= UINT32_MAX)
+		return fail(j, 0, "record too large");
+	for (;;) {
+		i = skip_ws(s, n, i);
+		if (i >= n)
+			break;
+		char c = s[i];
+		if (expect == X_COMMA_OR_END) {
+			int top = stack[depth - 1];
+			char close = j->t[top].type == SG_J_OBJ ? '}' : ']';
+			if (c == ',') {
+				expect = j->t[top].type == SG_J_OBJ ? X_KEY : X_VALUE;
+				i++;
+				continue;
+			}
+			if (c != close)
+				return fail(j, i, "expected ',' or a closing bracket");
+			j->t[top].end = (uint32_t)(i + 1);
+			j->t[top].next = (uint32_t)j->nt;
+			depth--;
+			i++;
+			if (!depth)
+				goto done;
+			continue;
+		}
+		if (expect == X_COLON) {
+			if (c != ':')
+				return fail(j, i, "expected ':'");
+			expect = X_VALUE;
+			i++;
+			continue;
+		}
+		if ((expect == X_KEY_OR_END && c == '}') || (expect == X_VALUE_OR_END && c == ']')) {
+			int top = stack[--depth];
+			j->t[top].end = (uint32_t)(i + 1);
+			j->t[top].next = (uint32_t)j->nt;
+			i++;
+			if (!depth)
+				goto done;
+			expect = X_COMMA_OR_END;
+			continue;
+		}
+		if (expect == X_KEY || expect == X_KEY_OR_END) {
+			if (c != '"')
+				return fail(j, i, "expected a key");
+			i = scalar(j, i);
+			if (i == (size_t)-1)
+				return -1;
+			expect = X_COLON;
+			continue;
+		}
+		/* a value */
+		if (c == '{' || c == '[') {
+			if (depth >= SG_LINT_MAX_JSON_DEPTH)
+				return fail(j, i, "nested too deeply");
+			stack[depth++] = push(j, c == '{' ? SG_J_OBJ : SG_J_ARR, i);
+			expect = c == '{' ? X_KEY_OR_END : X_VALUE_OR_END;
+			i++;
+			continue;
+		}
+		i = scalar(j, i);
+		if (i == (size_t)-1)
+			return -1;
+		if (!depth)
+			goto done;
+		expect = X_COMMA_OR_END;
+	}
+	return fail(j, n, j->nt ? "truncated record" : "empty record");
+done:
+	i = skip_ws(s, n, i);
+	if (i < n)
+		return fail(j, i, "text after the record");
+	return 0;
+}
+
+/* ---- access ---------------------------------------------------------------------------- */
+
+int sg_lint_json_first(const sg_json *j, int tok)
+{
+	if (tok < 0 || (j->t[tok].type != SG_J_OBJ && j->t[tok].type != SG_J_ARR))
+		return -1;
+	return (size_t)tok + 1 < j->t[tok].next ? tok + 1 : -1;
+}
+
+int sg_lint_json_next(const sg_json *j, int parent, int tok)
+{
+	uint32_t nx = j->t[tok].next;
+	if (j->t[parent].type == SG_J_OBJ && nx < j->t[parent].next)
+		nx = j->t[nx].next;	/* skip the value: to the next key */
+	return nx < j->t[parent].next ? (int)nx : -1;
+}
+
+static int key_eq(const sg_json *j, int k, const char *key, size_t kl)
+{
+	const sg_jtok *t = &j->t[k];
+	if (!t->esc)
+		return t->end - t->start == kl && !memcmp(j->s + t->start, key, kl);
+	return sg_lint_json_is(j, k, key);
+}
+
+int sg_lint_json_get(const sg_json *j, int obj, const char *key)
+{
+	if (obj < 0 || (size_t)obj >= j->nt || j->t[obj].type != SG_J_OBJ)
+		return -1;
+	size_t kl = strlen(key);
+	for (int k = sg_lint_json_first(j, obj); k >= 0; k = sg_lint_json_next(j, obj, k))
+		if (key_eq(j, k, key, kl))
+			return k + 1;
+	return -1;
+}
+
+int sg_lint_json_path(const sg_json *j, int obj, const char *path)
+{
+	char part[64];
+	while (obj >= 0 && *path) {
+		const char *dot = strchr(path, '.');
+		size_t l = dot ? (size_t)(dot - path) : strlen(path);
+		if (l >= sizeof part)
+			return -1;
+		memcpy(part, path, l);
+		part[l] = 0;
+		obj = sg_lint_json_get(j, obj, part);
+		path += l + (dot ? 1 : 0);
+	}
+	return obj;
+}
+
+static void put_utf8(sg_buf *out, unsigned cp)
+{
+	char b[4];
+	size_t n;
+	if (cp < 0x80)
+		b[0] = (char)cp, n = 1;
+	else if (cp < 0x800)
+		b[0] = (char)(0xc0 | cp >> 6), b[1] = (char)(0x80 | (cp & 0x3f)), n = 2;
+	else if (cp < 0x10000)
+		b[0] = (char)(0xe0 | cp >> 12), b[1] = (char)(0x80 | ((cp >> 6) & 0x3f)),
+		b[2] = (char)(0x80 | (cp & 0x3f)), n = 3;
+	else
+		b[0] = (char)(0xf0 | cp >> 18), b[1] = (char)(0x80 | ((cp >> 12) & 0x3f)),
+		b[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), b[3] = (char)(0x80 | (cp & 0x3f)), n = 4;
+	sg_buf_add(out, b, n);
+}
+
+static unsigned hex4(const char *p)
+{
+	return (unsigned)(hexv(p[0]) << 12 | hexv(p[1]) << 8 | hexv(p[2]) << 4 | hexv(p[3]));
+}
+
+/* Decodes escapes (already validated by the tokenizer). Lone surrogates
+ * become U+FFFD so the result is always valid UTF-8. */
+static void decode(const char *s, size_t n, sg_buf *out)
+{
+	size_t i = 0;
+	while (i < n) {
+		const char *bs = memchr(s + i, '\\', n - i);
+		size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+		sg_buf_add(out, s + i, run);
+		i += run;
+		if (i >= n)
+			break;
+		char c = s[i + 1];
+		if (c != 'u') {
+			static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+			sg_buf_addc(out, to[strchr(from, c) - from]);
+			i += 2;
+			continue;
+		}
+		unsigned cp = hex4(s + i + 2);
+		i += 6;
+		if (cp >= 0xd800 && cp <= 0xdbff && i + 6 <= n && s[i] == '\\' && s[i + 1] == 'u') {
+			unsigned lo = hex4(s + i + 2);
+			if (lo >= 0xdc00 && lo <= 0xdfff) {
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+				i += 6;
+			}
+		}
+		if (cp >= 0xd800 && cp <= 0xdfff)
+			cp = 0xfffd;
+		put_utf8(out, cp);
+	}
+}
+
+int sg_lint_json_str(const sg_json *j, int tok, sg_buf *out)
+{
+	if (tok < 0)
+		return -1;
+	const sg_jtok *t = &j->t[tok];
+	if (t->type == SG_J_NUM) {
+		sg_buf_add(out, j->s + t->start, t->end - t->start);
+		return 0;
+	}
+	if (t->type != SG_J_STR)
+		return -1;
+	if (t->esc)
+		decode(j->s + t->start, t->end - t->start, out);
+	else
+		sg_buf_add(out, j->s + t->start, t->end - t->start);
+	return 0;
+}
+
+const char *sg_lint_json_cstr(const sg_json *j, int tok, sg_buf *out)
+{
+	sg_buf_reset(out);
+	if (sg_lint_json_str(j, tok, out) < 0)
+		return NULL;
+	return sg_buf_cstr(out);
+}
+
+int sg_lint_json_is(const sg_json *j, int tok, const char *lit)
+{
+	if (tok < 0 || j->t[tok].type != SG_J_STR)
+		return 0;
+	const sg_jtok *t = &j->t[tok];
+	size_t l = strlen(lit);
+	if (!t->esc)
+		return t->end - t->start == l && !memcmp(j->s + t->start, lit, l);
+	sg_buf b;
+	sg_buf_init(&b);
+	decode(j->s + t->start, t->end - t->start, &b);
+	int eq = b.len == l && !memcmp(b.data, lit, l);
+	sg_buf_free(&b);
+	return eq;
+}
+
+int sg_lint_json_true(const sg_json *j, int tok)
+{
+	return tok >= 0 && j->t[tok].type == SG_J_TRUE;
+}
