@@ -634,8 +634,14 @@ static void lower_children(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nf
 	uint32_t nc = ts_node_child_count(n);
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode ch = ts_node_child(n, i);
-		if (ts_node_is_named(ch))
-			lower_node(c, ch, depth + 1, fed, nfed);
+		if (!ts_node_is_named(ch))
+			continue;
+		/* `stmt &`: the statement runs in the background */
+		int bg = i + 1 < nc && !strcmp(ts_node_type(ts_node_child(n, i + 1)), "&");
+		size_t before = c->st->ir->ncmds;
+		lower_node(c, ch, depth + 1, fed, nfed);
+		for (size_t k = before; bg && k < c->st->ir->ncmds; k++)
+			c->st->ir->cmds[k]->ctx |= SG_C_BACKGROUND;
 	}
 }
 

@@ -373,6 +373,24 @@ static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 		cmd->ctx |= SG_C_STDIN_SCRIPT;
 		int known = 0;
 		for (size_t f = 0; f < cmd->nfed_by; f++) {
+			/* a heredoc or a single echo argument: judge the word itself,
+			 * so spans point into it */
+			const sg_cmd *up = cmd->fed_by[f];
+			const sg_word *direct = NULL;
+			if (up->name && !strcmp(up->name, "cat") && up->argc == 1) {
+				for (size_t r = 0; r < up->nredirs; r++)
+					if ((up->redirs[r].is_heredoc || up->redirs[r].is_herestring) &&
+					    !(up->redirs[r].target.flags & SG_W_DYNAMIC))
+						direct = &up->redirs[r].target;
+			} else if (up->name && !strcmp(up->name, "echo") && up->argc == 2 && up->argv[1].text[0] != '-' &&
+				   !(up->argv[1].flags & (SG_W_DYNAMIC | SG_W_GLOB)) && !strchr(up->argv[1].text, '\\')) {
+				direct = &up->argv[1];
+			}
+			if (direct) {
+				lower_script(c, cmd, cmd->name, direct, NULL, 0, 0, NULL, 0);
+				known = 1;
+				continue;
+			}
 			const char *out = sg_lower_static_output(c, cmd->fed_by[f]);
 			if (out) {
 				sg_word sw = lw_word_static(c, out, strlen(out), cmd->fed_by[f]->start, cmd->fed_by[f]->end);
