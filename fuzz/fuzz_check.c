@@ -19,6 +19,7 @@
 #include <stdint.h>
 
 #include "fuzz_common.h"
+#include "parse.h"
 
 typedef struct form {
 	const char *name;
@@ -34,7 +35,7 @@ static const form forms[] = {
 	{ "B; A", "true; ", "", 0, 0 },
 	{ "A | B", "", " | cat", 0, 0 },
 	{ "B | A", "true | ", "", 0, 0 },
-	{ "$(A)", "echo $(", "\n)", 0, 0 },
+	{ "$(A)", "echo $( ", "\n)", 0, 0 },
 	{ "bash -c 'A'", "bash -c '", "'", 1, 0 },
 	{ "sudo A", "sudo ", "", 0, 1 },
 	{ "env A", "env ", "", 0, 1 },
@@ -42,27 +43,34 @@ static const form forms[] = {
 	{ "( A )", "( ", "\n)", 0, 0 },
 };
 
-/* A wrapper's own options or assignments change what the wrapper does
- * (`sudo -l`, `env X=1` prints the environment): the property is about
- * wrapping a command, so A must start with a plain word. */
-static int plain_start(const char *a, size_t n)
+/* A wrapper applies to one simple command: `sudo f() { ...; }; f` or
+ * `sudo cd x; rm y` mean something else than A, and the wrapper's own
+ * options or assignments change what it does (`sudo -l`, `env X=1` prints
+ * the environment). So the prefix forms are checked only when A is a single
+ * simple command that parses cleanly and starts with a plain word. */
+static int single_command(const char *a, size_t n)
 {
+	static sg_parser *p;
+	if (!p && !(p = sg_parser_new(NULL)))
+		abort();
 	size_t i = 0;
 	while (i < n && (a[i] == ' ' || a[i] == '\t'))
 		i++;
-	if (i == n)
+	if (i == n || a[i] == '-' || a[i] == '+' || memchr(a, 0, n))
 		return 0;
-	unsigned char c = (unsigned char)a[i];
-	if (c == '-' || c == '+')
-		return 0;
-	/* NAME=... is an assignment for env/sudo */
 	size_t k = i;
-	while (k < n && (a[k] == '_' || (a[k] >= 'a' && a[k] <= 'z') || (a[k] >= 'A' && a[k] <= 'Z') ||
-			 (k > i && a[k] >= '0' && a[k] <= '9')))
-		k++;
-	if (k > i && k < n && a[k] == '=')
+	while (k < n && a[k] != ' ' && a[k] != '\t' && a[k] != '\n')
+		if (a[k++] == '=')
+			return 0;
+	int st;
+	TSTree *t = sg_parse(p, a, n, &st);
+	if (!t)
 		return 0;
-	return 1;
+	TSNode root = ts_tree_root_node(t);
+	int ok = !ts_node_has_error(root) && ts_node_named_child_count(root) == 1 &&
+		 !strcmp(ts_node_type(ts_node_named_child(root, 0)), "command");
+	ts_tree_delete(t);
+	return ok;
 }
 
 static void report(const char *what, const char *a, size_t alen, const char *c, size_t clen, sg_decision da,
@@ -86,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sg_buf_init(&c);
 	for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
 		const form *f = &forms[i];
-		if (f->prefix_only && !plain_start(a, size))
+		if (f->prefix_only && !single_command(a, size))
 			continue;
 		sg_buf_reset(&c);
 		sg_buf_adds(&c, f->pre);

@@ -27,10 +27,10 @@ crashed() { [ "$1" -ge 4 ]; }
 cat >"$tmp/comp.pl" <<'EOF'
 local $/; my $a = <STDIN>;
 sub esc { my $s = shift; $s =~ s/\\/\\\\/g; $s =~ s/\t/\\t/g; $s =~ s/\n/\\n/g; $s =~ s/\r/\\r/g; $s }
-my $plain = $a =~ /^[ \t]*(?![-+])(?![A-Za-z_][A-Za-z0-9_]*=)./s;
+my $plain = $ENV{SINGLE};
 my $q = $a; $q =~ s/'/'\\''/g;
 my @f = (["A", $a], ["A && B", "$a && true"], ["B && A", "true && $a"], ["A; B", "$a; true"],
-	["B; A", "true; $a"], ["A | B", "$a | cat"], ["B | A", "true | $a"], ['$(A)', "echo \$($a\n)"],
+	["B; A", "true; $a"], ["A | B", "$a | cat"], ["B | A", "true | $a"], ['$(A)', "echo \$( $a\n)"],
 	["bash -c 'A'", "bash -c '$q'"], ["( A )", "( $a\n)"]);
 push @f, (["sudo A", "sudo $a"], ["env A", "env $a"], ["command A", "command $a"]) if $plain;
 print "$_->[0]\t", esc($_->[1]), "\n" for @f;
@@ -41,7 +41,17 @@ rank() { case "$1" in allow) echo 0 ;; ask) echo 1 ;; deny) echo 2 ;; *) echo 9 
 for f in "$here"/check/*; do
 	[ -f "$f" ] || continue
 	name=check/$(basename "$f")
-	perl "$tmp/comp.pl" <"$f" >"$tmp/forms"
+	# prefix wrappers only over a single simple command (as fuzz_check does)
+	single=0
+	if tr -d '\000' <"$f" | cmp -s - "$f" && ! head -c 1 "$f" | grep -q '[-+]' &&
+		! awk 'NR == 1 { split($1, w, "="); exit (w[1] != $1) ? 0 : 1 }' "$f"; then
+		"$SG_BIN" explain --ast -- "$(cat "$f")" >"$tmp/ast" 2>/dev/null
+		if [ "$(grep -c '^  (' "$tmp/ast")" = 1 ] && grep -q '^  (command ' "$tmp/ast" &&
+			! grep -q 'ERROR\|MISSING' "$tmp/ast"; then
+			single=1
+		fi
+	fi
+	SINGLE=$single perl "$tmp/comp.pl" <"$f" >"$tmp/forms"
 	cut -f2- "$tmp/forms" >"$tmp/in"
 	# shellcheck disable=SC2086
 	"$SG_BIN" check --batch $ctx <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
