@@ -16,6 +16,7 @@ int sg_cli_hook(int argc, char **argv);		/* cli_hook.c (protocol adapters) */
 int sg_cli_install(int argc, char **argv);	/* cli_install.c */
 int sg_cli_doctor(int argc, char **argv);	/* cli_install.c */
 int sg_cli_lint(int argc, char **argv);		/* cli_lint.c (transcripts) */
+int sg_cli_import(int argc, char **argv);	/* import_claude.c (Claude / Kiro permission lists) */
 
 /* exit statuses of check */
 enum { SG_EXIT_ALLOW = 0, SG_EXIT_ASK = 1, SG_EXIT_DENY = 2, SG_EXIT_USAGE = 3 };

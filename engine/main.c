@@ -23,6 +23,7 @@ static const struct {
 	{ "hook", sg_cli_hook, "answer an agent's pre-tool hook on stdin" },
 	{ "install", sg_cli_install, "register shellgate as an agent's hook" },
 	{ "doctor", sg_cli_doctor, "check the hook registrations and answer a test request" },
+	{ "import", sg_cli_import, "print Claude Code / Kiro permission lists as shellgate rules" },
 	{ "exec", sg_cli_exec, "run a command inside the sandbox" },
 	{ "lint", sg_cli_lint, "audit agent transcripts" },
 };
