@@ -1,0 +1,186 @@
+/*
+ * seccomp_linux.c - the system-call filter of `shellgate exec` (libseccomp).
+ *
+ * Default allow, with a deny list of calls a build or test never needs and
+ * that widen the attack surface or escape the other layers. Denied calls
+ * fail with EPERM (programs handle it), except clone3 and io_uring, which
+ * fail with ENOSYS so that libc and runtimes fall back to what they did
+ * before those calls existed (clone3 -> clone, whose flags we can inspect).
+ *
+ * INVARIANTS
+ *  - The filter checks the architecture: a syscall made through another
+ *    ABI (i386 int 0x80, x32) kills the process (libseccomp's bad-arch
+ *    action), so the numbers below cannot be sidestepped.
+ *  - ioctl requests are compared on their low 32 bits only, which is what
+ *    the kernel uses (`unsigned int cmd`): an equality test on the full
+ *    64-bit register would be bypassed by setting high bits
+ *    (CVE-2019-10063 in flatpak). tests/unit/test_seccomp.c proves it.
+ *  - The filter must be installed after no_new_privs (or with CAP_SYS_ADMIN
+ *    in the user namespace); the caller guarantees it.
+ */
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/personality.h>
+#include <sys/prctl.h>
+#include <linux/seccomp.h>
+
+#include <seccomp.h>
+
+#include "sandbox.h"
+#include "sandbox_linux.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* Every namespace-creating flag: nested namespaces are how sandboxes are
+ * usually escaped (new user namespace = new set of capabilities). */
+#define NS_FLAGS (CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | \
+		  CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME)
+
+/* Denied with EPERM whatever their arguments. */
+static const char *const deny_eperm[] = {
+	/* debugging other processes, reading their memory */
+	"ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "kcmp",
+	/* the mount family: the mount tree is the sandbox */
+	"mount", "umount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen",
+	"fsconfig", "fsmount", "fspick", "mount_setattr", "open_tree_attr",
+	/* namespaces: joining one */
+	"setns",
+	/* the kernel itself */
+	"kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module",
+	"create_module", "bpf", "perf_event_open", "reboot", "swapon", "swapoff", "syslog", "acct",
+	"iopl", "ioperm", "lookup_dcookie", "quotactl", "quotactl_fd", "nfsservctl", "uselib",
+	"vhangup", "settimeofday", "clock_settime", "clock_settime64", "clock_adjtime",
+	"clock_adjtime64", "sethostname", "setdomainname", "sysfs", "_sysctl",
+	/* kernel keyrings hold other sessions' credentials */
+	"keyctl", "add_key", "request_key",
+	/* classic exploit helpers */
+	"userfaultfd", "open_by_handle_at", "name_to_handle_at", "fanotify_init", "move_pages",
+	"migrate_pages", "mbind", "set_mempolicy", "lsm_set_self_attr",
+	NULL,
+};
+
+/* Denied with ENOSYS: callers fall back to older interfaces. */
+static const char *const deny_enosys[] = {
+	"clone3", "io_uring_setup", "io_uring_enter", "io_uring_register", NULL,
+};
+
+/* personality(2) values that stay allowed (Docker's default list): the
+ * query, Linux, 32-bit Linux and UNAME26. Others change address-space
+ * layout (ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC) and are denied. */
+static const unsigned long persona_ok[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
+
+static int add_by_name(scmp_filter_ctx ctx, uint32_t action, const char *name)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+	if (nr == __NR_SCMP_ERROR)
+		return 0;	/* unknown to this libseccomp/arch: nothing to deny */
+	int r = seccomp_rule_add(ctx, action, nr, 0);
+	/* -EDOM: a pseudo-syscall on this arch (e.g. umount on x86_64). */
+	return r == -EDOM ? 0 : r;
+}
+
+static int add_ns_rules(scmp_filter_ctx ctx)
+{
+	int r;
+	/* unshare(flags) and clone(flags, ...): flags is argument 0 on every
+	 * architecture libseccomp supports except s390 (argument 1). One rule
+	 * per flag: "any of these bits set" is an OR of masked tests. */
+	for (unsigned bit = 0; bit < 32; bit++) {
+		unsigned long f = 1UL << bit;
+		if (!(NS_FLAGS & f))
+			continue;
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
+		if (r < 0)
+			return r;
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, f, f));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int add_ioctl_rules(scmp_filter_ctx ctx)
+{
+	static const unsigned long bad[] = { TIOCSTI, TIOCLINUX };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		/* Low 32 bits only: see INVARIANTS. */
+		int r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(ioctl), 1,
+					 SCMP_A1(SCMP_CMP_MASKED_EQ, 0xffffffffUL, bad[i]));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+static int add_personality_rule(scmp_filter_ctx ctx)
+{
+	/* Deny when the value is none of persona_ok: one rule with an NE test
+	 * per allowed value (all must hold), on the low 32 bits the kernel
+	 * reads (`unsigned int personality`). */
+	struct scmp_arg_cmp cmp[5];
+	size_t n = sizeof persona_ok / sizeof persona_ok[0];
+	for (size_t i = 0; i < n; i++)
+		cmp[i] = SCMP_A0(SCMP_CMP_NE, persona_ok[i]);
+	int r = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), (unsigned)n, cmp);
+	if (r == -EINVAL) {
+		/* libseccomp that refuses several tests on one argument: deny the
+		 * flags that matter instead. */
+		static const unsigned long flags[] = { ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC, ADDR_COMPAT_LAYOUT,
+						       MMAP_PAGE_ZERO, ADDR_LIMIT_3GB };
+		for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
+					     SCMP_A0(SCMP_CMP_MASKED_EQ, flags[i], flags[i]));
+			if (r < 0)
+				return r;
+		}
+		return 0;
+	}
+	return r;
+}
+
+static int build(scmp_filter_ctx ctx)
+{
+	int r;
+	for (size_t i = 0; deny_eperm[i]; i++)
+		if ((r = add_by_name(ctx, SCMP_ACT_ERRNO(EPERM), deny_eperm[i])) < 0)
+			return r;
+	for (size_t i = 0; deny_enosys[i]; i++)
+		if ((r = add_by_name(ctx, SCMP_ACT_ERRNO(ENOSYS), deny_enosys[i])) < 0)
+			return r;
+	if ((r = add_ns_rules(ctx)) < 0 || (r = add_ioctl_rules(ctx)) < 0 || (r = add_personality_rule(ctx)) < 0)
+		return r;
+	return 0;
+}
+
+int sg_sandbox_seccomp_install(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	if (!ctx)
+		return -ENOMEM;
+	/* A syscall from a foreign ABI is not judged: it kills the process. */
+	int r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (r == 0)
+		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);	/* the caller sets it */
+	if (r == 0)
+		r = build(ctx);
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return r;
+}
+
+int sg_sandbox_seccomp_available(void)
+{
+	/* EFAULT: the kernel understood SECCOMP_MODE_FILTER and tripped on the
+	 * NULL program, so filters are supported. EINVAL: not built in. */
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL, 0, 0) < 0 && errno == EFAULT)
+		return 0;
+	return -errno;
+}
