@@ -478,7 +478,7 @@ static int program_in(const sg_strlist *l, const char *name)
 	return 0;
 }
 
-static int has_literal_flag(const sg_cmd *cmd, const char *f)
+static int has_literal_flag(sg_match_state *ms, const sg_cmd *cmd, const char *f)
 {
 	if (f[0] != '-')
 		return 0;
@@ -494,10 +494,28 @@ static int has_literal_flag(const sg_cmd *cmd, const char *f)
 				return 1;
 		return 0;
 	}
-	/* single-dash long options (find -delete, -exec) */
-	for (size_t i = 1; i < cmd->argc; i++)
-		if (!(cmd->argv[i].flags & SG_W_DYNAMIC) && !strcmp(cmd->argv[i].text, f))
+	/* single-dash long options (find -delete, -exec): not the value of an
+	 * option that takes one (find -name -delete), nor a word of the command
+	 * a find action runs (find -exec echo -delete ';') */
+	const sg_program *pr = sg_rules_program(ms->rs, cmd->name);
+	const sg_wrapper *wr = sg_rules_wrapper(ms->rs, cmd->name);
+	int in_action = 0;
+	for (size_t i = 1; i < cmd->argc; i++) {
+		const sg_word *w = &cmd->argv[i];
+		if (w->flags & SG_W_DYNAMIC)
+			continue;
+		if (in_action) {
+			if (!strcmp(w->text, ";") || !strcmp(w->text, "+"))
+				in_action = 0;
+			continue;
+		}
+		if (!strcmp(w->text, f))
 			return 1;
+		if (wr && wr->kind == SG_WK_FIND && sg_strlist_has(&wr->exec_actions, w->text))
+			in_action = 1;
+		else if (pr && sg_strlist_has(&pr->options_with_value, w->text))
+			i++;
+	}
 	return 0;
 }
 
@@ -506,11 +524,11 @@ static int has_flag(sg_match_state *ms, const sg_cmd *cmd, const char *f)
 	const sg_strlist *al = sg_rules_flag_aliases(ms->rs, cmd->name, f);
 	if (al) {
 		for (size_t i = 0; i < al->n; i++)
-			if (has_literal_flag(cmd, al->v[i]))
+			if (has_literal_flag(ms, cmd, al->v[i]))
 				return 1;
 		return 0;
 	}
-	return has_literal_flag(cmd, f);
+	return has_literal_flag(ms, cmd, f);
 }
 
 static int subcmd_match(const sg_cond *c, const sg_cmd *cmd, size_t *nwords)
@@ -544,7 +562,7 @@ static int paths_test(sg_match_state *ms, sg_cmd *cmd, size_t skip, unsigned any
 	if (pr && pr->non_path_positionals) {
 		int pat_opt = 0;
 		for (size_t k = 0; k < pr->pattern_options.n && !pat_opt; k++)
-			pat_opt = has_literal_flag(cmd, pr->pattern_options.v[k]);
+			pat_opt = has_literal_flag(ms, cmd, pr->pattern_options.v[k]);
 		if (!pat_opt && skip < (size_t)pr->non_path_positionals)
 			skip = (size_t)pr->non_path_positionals;
 	}
