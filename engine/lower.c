@@ -866,12 +866,14 @@ static void lower_redirected(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t 
 	TSNode body = ts_node_child_by_field_name(n, "body", 4);
 	TSNode tails[8];
 	size_t ntails = 0;
+	int has_doc = 0;
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode ch = ts_node_child(n, i);
 		if (!ts_node_is_named(ch) || (!ts_node_is_null(body) && ts_node_eq(ch, body)))
 			continue;
 		if (is_redirect(ch)) {
 			lower_redirect(c, ch, &rd, &fe);
+			has_doc |= is_type(ch, "heredoc_redirect") || is_type(ch, "herestring_redirect");
 			if (is_type(ch, "heredoc_redirect")) {
 				uint32_t hn = ts_node_named_child_count(ch);
 				for (uint32_t k = 0; k < hn; k++) {
@@ -886,6 +888,18 @@ static void lower_redirected(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t 
 	}
 	sg_ir *ir = c->st->ir;
 	size_t before = ir->ncmds;
+	if (!ts_node_is_null(body) && (is_type(body, "list") || is_type(body, "pipeline")) && has_doc) {
+		/* tree-sitter-bash hangs the heredoc of `true && bash <<EOF` (or `true | bash <<EOF`) on the
+		 * whole list; in bash it belongs to the last command. That command
+		 * and the redirects are also read again on their own. */
+		TSNode last = body;
+		while ((is_type(last, "list") || is_type(last, "pipeline")) && ts_node_named_child_count(last) > 0)
+			last = ts_node_named_child(last, ts_node_named_child_count(last) - 1);
+		uint32_t s = ts_node_start_byte(last), e = ts_node_end_byte(n);
+		if (s < e && e <= c->len)
+			lower_text(c, c->src + s, e - s, lw_map(c, s), c->exact ? lw_map(c, e) : c->oend, c->exact,
+				   c->exact ? c->base + s : 0, 0, NULL, NULL, NULL, 0, NULL, 0);
+	}
 	if (!ts_node_is_null(body)) {
 		if (is_type(body, "command")) {
 			lower_command(c, body, &rd, fed, nfed, 0);
