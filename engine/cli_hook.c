@@ -330,10 +330,14 @@ int sg_cli_hook(int argc, char **argv)
 		cfg.extra_files = o.rules;
 		cfg.nextra = o.nrules;
 		cfg.project = project;
-		if (!o.no_import && !o.no_user) {
+		sg_buf ikey;
+		sg_buf_init(&ikey);
+		if (!o.no_import && !o.no_user && sg_import_key(&io, &ikey) > 0) {
 			cfg.add_layers = import_layers;
 			cfg.add_layers_ctx = &io;
+			cfg.add_layers_key = sg_arena_strdup(&A, sg_buf_cstr(&ikey));
 		}
+		sg_buf_free(&ikey);
 		sg_buf log;
 		sg_buf_init(&log);
 		e = sg_engine_new(&cfg, &log);

@@ -36,6 +36,11 @@ int sg_import_kiro_text(const sg_import_opts *io, int trusted_project, sg_buf *o
 /* 1 when one of the user's Claude `ask` or `deny` rules matches the call
  * as Claude itself would match it (on the text): a PermissionRequest is
  * then left to the prompt, whatever the policy says. */
+/* The identity (path, size, mtime, ctime, inode) of every file the layers
+ * would read, for the engine's snapshot key; returns the number of files
+ * that exist (0: nothing to import, no layer needed). */
+int sg_import_key(const sg_import_opts *io, sg_buf *key);
+
 int sg_import_claude_prompts(const char *project, const char *tool, const char *text);
 
 #endif

@@ -16,11 +16,13 @@
  * deny/ask rules also match the words as text (any of the two), allow rules
  * need both: imported allows are never looser than Claude's own matching.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -327,6 +329,47 @@ void sg_import_layers(sg_ruleset *rs, const sg_import_opts *io, sg_buf *log)
 	if (io->kiro)
 		sg_import_kiro_layers(rs, io, trusted, log);
 	sg_arena_free(&A);
+}
+
+static int key_file(sg_buf *key, const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return 0;
+	sg_buf_printf(key, "%s:%lld:%lld.%ld:%lld.%ld:%llu;", path, (long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		      st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec, (unsigned long long)st.st_ino);
+	return 1;
+}
+
+int sg_import_key(const sg_import_opts *io, sg_buf *key)
+{
+	sg_arena A;
+	sg_arena_init(&A);
+	int n = 0;
+	if (io->claude) {
+		sg_imp_src src[8];
+		size_t ns = claude_sources(io, src, 0, &A);
+		for (size_t i = 0; i < ns; i++)
+			n += key_file(key, src[i].file);
+	}
+	if (io->kiro) {
+		const char *home = io->home ? io->home : getenv("HOME") ? getenv("HOME") : "/";
+		const char *dirs[2] = { sg_arena_printf(&A, "%s/.kiro/agents", home),
+					io->project ? sg_arena_printf(&A, "%s/.kiro/agents", io->project) : NULL };
+		for (int d = 0; d < 2; d++) {
+			DIR *dir = dirs[d] ? opendir(dirs[d]) : NULL;
+			if (!dir)
+				continue;
+			key_file(key, dirs[d]);
+			struct dirent *e;
+			while ((e = readdir(dir)))
+				if (e->d_name[0] != '.')
+					n += key_file(key, sg_arena_printf(&A, "%s/%s", dirs[d], e->d_name));
+			closedir(dir);
+		}
+	}
+	sg_arena_free(&A);
+	return n;
 }
 
 /* ---- Claude's own matching, on the text (PermissionRequest) ------------------------------------ */
