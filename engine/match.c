@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cjson/cJSON.h>
 
@@ -50,6 +51,8 @@ struct sg_cond {
 	int static_;		/* -1 unset */
 	int argc_max;		/* -1 unset */
 	int pos_min;		/* -1 unset: positionals after the subcommand words */
+	sg_strlist projects;	/* the request's project is one of these */
+	double before;		/* 0 unset: holds while the clock is before this (epoch seconds) */
 	sg_cond **any, **all;
 	size_t nany, nall;
 	sg_cond *not_;
@@ -391,6 +394,10 @@ sg_cond *sg_cond_compile(sg_ruleset *rs, const void *json, int eager, sg_buf *er
 			r = cJSON_IsBool(x) ? (c->static_ = cJSON_IsTrue(x), 0) : -1;
 		else if (!strcmp(k, "argc_max"))
 			r = cJSON_IsNumber(x) ? (c->argc_max = x->valueint, 0) : -1;
+		else if (!strcmp(k, "project"))
+			r = strlist_from(rs, x, &c->projects, k, err);
+		else if (!strcmp(k, "before"))
+			r = cJSON_IsNumber(x) && x->valuedouble > 0 ? (c->before = x->valuedouble, 0) : -1;
 		else if (!strcmp(k, "positionals_min"))
 			r = cJSON_IsNumber(x) && x->valueint >= 0 ? (c->pos_min = x->valueint, 0) : -1;
 		else if (!strcmp(k, "any"))
@@ -724,6 +731,22 @@ int sg_cond_match(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd)
 		return 0;
 	if (c->pos_min >= 0 && cmd->npositional < skip + (size_t)c->pos_min)
 		return 0;
+	if (c->before > 0 && (double)time(NULL) >= c->before)
+		return 0;
+	if (c->projects.n) {
+		const char *pj = ms->ir->project;
+		size_t i;
+		for (i = 0; pj && i < c->projects.n; i++) {
+			const char *q = c->projects.v[i];
+			size_t ql = strlen(q);
+			while (ql > 1 && q[ql - 1] == '/')
+				ql--;
+			if (!strncmp(pj, q, ql) && (pj[ql] == 0 || (pj[ql] == '/' && pj[ql + 1] == 0)))
+				break;
+		}
+		if (!pj || i == c->projects.n)
+			return 0;
+	}
 	if (c->wrapped_by.n) {
 		const sg_cmd *p = cmd->parent;
 		int hit = 0;
