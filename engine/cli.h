@@ -11,6 +11,8 @@ int sg_cli_check(int argc, char **argv);	/* cli_check.c */
 int sg_cli_explain(int argc, char **argv);	/* cli_check.c */
 int sg_cli_test(int argc, char **argv);		/* cli_test.c */
 int sg_cli_rules(int argc, char **argv);	/* cli_rules.c */
+int sg_cli_allow(int argc, char **argv);	/* cli_allow.c */
+int sg_cli_forget(int argc, char **argv);	/* cli_allow.c */
 int sg_cli_exec(int argc, char **argv);		/* cli_exec.c (sandbox) */
 int sg_cli_hook(int argc, char **argv);		/* cli_hook.c (protocol adapters) */
 int sg_cli_install(int argc, char **argv);	/* cli_install.c */

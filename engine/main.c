@@ -20,6 +20,8 @@ static const struct {
 	{ "explain", sg_cli_explain, "print the command IR shellgate judges" },
 	{ "test", sg_cli_test, "check every rule's examples" },
 	{ "rules", sg_cli_rules, "list the effective rules and where each came from" },
+	{ "allow", sg_cli_allow, "add a narrow allow rule to your rule file" },
+	{ "forget", sg_cli_forget, "remove a rule from your rule file" },
 	{ "hook", sg_cli_hook, "answer an agent's pre-tool hook on stdin" },
 	{ "install", sg_cli_install, "register shellgate as an agent's hook" },
 	{ "doctor", sg_cli_doctor, "check the hook registrations and answer a test request" },
