@@ -166,6 +166,11 @@ void sg_lint_add_call(sg_lint *L, sg_lint_state *st, const sg_lint_call *c);
 int sg_lint_set_result(sg_lint *L, const char *id, sg_lint_ran ran, const char *detail, size_t dlen);
 /* Kind of the waiting call with this id, or -1. */
 int sg_lint_call_kind(sg_lint *L, const char *id);
+/* Text of the waiting call with this id (NUL-terminated), or NULL. */
+const char *sg_lint_call_text(sg_lint *L, const char *id);
+/* Shell argv -> one command line into out: the script of sh/bash -c/-lc,
+ * else the words joined with shell quoting. items: array token. */
+void sg_lint_argv_command(const sg_json *j, int arr, sg_buf *out);
 /* A hook rewrote the call's input: text is what ran. */
 void sg_lint_set_rewrite(sg_lint *L, const char *id, const char *text, size_t n);
 /* A hook answered for the call (note for the report: "hook: deny"). */

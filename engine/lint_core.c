@@ -43,6 +43,7 @@ struct sg_lint {
 	size_t pending_bytes;
 	unsigned long overflowed;
 	sg_lint_state *st;	/* current file */
+	const char *cur_path;
 	int64_t file_mtime;
 	sg_lint_summary sum;
 	/* baseline: open-addressing set of 128-bit fingerprints */
@@ -653,7 +654,34 @@ static void one_line(sg_lint *L, sg_lint_state *st, const sg_lint_reader *rd, co
 	rd->record(L, st, &L->j, 0);
 }
 
-/* Gemini's older single-document sessions: the whole file is one record. */
+static void state_init(sg_lint_state *st, const char *path, int client);
+static void state_free(sg_lint_state *st);
+static void flush_file(sg_lint *L);
+
+/* A document whose reader is not known yet: recognise it from its root. */
+static void document_detected(sg_lint *L, const char *path, sg_json *j)
+{
+	const sg_lint_reader *rd = sg_lint_detect(j);
+	if (!rd) {
+		read_error(L, path, "not a recognised transcript format (use --client to force one)");
+		return;
+	}
+	sg_lint_state st;
+	state_init(&st, path, rd->client);
+	L->st = &st;
+	st.line = 1;
+	if (rd->begin)
+		rd->begin(L, &st);
+	rd->record(L, &st, j, 0);
+	flush_file(L);
+	if (rd->end)
+		rd->end(L, &st);
+	state_free(&st);
+	L->st = NULL;
+}
+
+/* Gemini's older single-document sessions: the whole file is one record.
+ * st and rd are NULL when the format is still to be recognised. */
 static void read_document(sg_lint *L, sg_lint_state *st, const sg_lint_reader *rd, sg_lint_in *in)
 {
 	sg_buf doc;
@@ -669,16 +697,20 @@ static void read_document(sg_lint *L, sg_lint_state *st, const sg_lint_reader *r
 		sg_buf_add(&doc, s, n);
 		sg_buf_addc(&doc, '\n');
 	}
-	st->line = 1;
-	if (r < 0)
-		read_error(L, st->path, in->errmsg);
-	else if (big)
-		sg_lint_warn(L, st, 0, "document larger than %u MiB skipped", SG_LINT_MAX_DOC >> 20);
-	else if (sg_lint_json_parse(&L->j, doc.data ? doc.data : "", doc.len) < 0)
-		sg_lint_warn(L, st, 0, "unreadable document (%s at byte %zu)", L->j.err, L->j.err_at + 1);
-	else if (L->j.t[0].type == SG_J_OBJ)
-		rd->record(L, st, &L->j, 0);
+	const char *path = L->cur_path;
+	if (st)
+		st->line = 1;
 	L->sum.records++;
+	if (r < 0)
+		read_error(L, path, in->errmsg);
+	else if (in->binary)
+		read_error(L, path, "binary file (NUL bytes), not a transcript; skipped");
+	else if (big || sg_lint_json_parse(&L->j, doc.data ? doc.data : "", doc.len) < 0 || L->j.t[0].type != SG_J_OBJ)
+		read_error(L, path, big ? "document larger than the line limit; skipped" : "unreadable JSON document; skipped");
+	else if (!rd)
+		document_detected(L, path, &L->j);
+	else
+		rd->record(L, st, &L->j, 0);
 	sg_buf_free(&doc);
 }
 
@@ -726,6 +758,7 @@ void sg_lint_file(void *ctx, const char *path, int explicit_arg)
 		return;	/* not written to since: nothing newer inside */
 	}
 	int binary;
+	L->cur_path = path;
 	const sg_lint_reader *rd = L->o.client != SG_LC_AUTO ? sg_lint_reader_for(L->o.client) : NULL;
 	sg_lint_in in;
 	if (sg_lint_in_open(&in, path) < 0) {
@@ -733,6 +766,11 @@ void sg_lint_file(void *ctx, const char *path, int explicit_arg)
 		return;
 	}
 	L->sum.files++;
+	if (!rd && is_document(path)) {
+		read_document(L, NULL, NULL, &in);
+		sg_lint_in_close(&in);
+		return;
+	}
 	if (!rd && !(rd = detect_file(L, path, &binary))) {
 		if (binary)
 			read_error(L, path, "binary file (NUL bytes), not a transcript; skipped");
@@ -802,4 +840,66 @@ int sg_lint_call_kind(sg_lint *L, const char *id)
 {
 	pend *p = find(L, id);
 	return p ? (int)p->kind : -1;
+}
+
+const char *sg_lint_call_text(sg_lint *L, const char *id)
+{
+	pend *p = find(L, id);
+	return p ? p->text : NULL;
+}
+
+static void quote_word(sg_buf *out, const char *w, size_t n)
+{
+	int plain = n > 0;
+	for (size_t i = 0; i < n && plain; i++)
+		plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+@%", w[i]) && w[i];
+	if (plain) {
+		sg_buf_add(out, w, n);
+		return;
+	}
+	sg_buf_addc(out, '\'');
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] == '\'')
+			sg_buf_adds(out, "'\\''");
+		else
+			sg_buf_addc(out, w[i]);
+	}
+	sg_buf_addc(out, '\'');
+}
+
+void sg_lint_argv_command(const sg_json *j, int arr, sg_buf *out)
+{
+	sg_buf_reset(out);
+	if (arr < 0 || j->t[arr].type != SG_J_ARR)
+		return;
+	int k0 = sg_lint_json_first(j, arr), k1 = k0 >= 0 ? sg_lint_json_next(j, arr, k0) : -1;
+	int k2 = k1 >= 0 ? sg_lint_json_next(j, arr, k1) : -1;
+	if (k2 >= 0 && sg_lint_json_next(j, arr, k2) < 0) {
+		sg_buf w0, w1;
+		sg_buf_init(&w0);
+		sg_buf_init(&w1);
+		const char *a = sg_lint_json_cstr(j, k0, &w0), *b = sg_lint_json_cstr(j, k1, &w1);
+		const char *base = a ? strrchr(a, '/') : NULL;
+		base = base ? base + 1 : a;
+		int shell = base && (!strcmp(base, "bash") || !strcmp(base, "sh") || !strcmp(base, "zsh") || !strcmp(base, "dash"));
+		int dashc = b && b[0] == '-' && strchr(b, 'c') && strspn(b + 1, "lic") == strlen(b + 1);
+		sg_buf_free(&w0);
+		sg_buf_free(&w1);
+		if (shell && dashc && sg_lint_json_str(j, k2, out) == 0) {
+			sg_buf_cstr(out);
+			return;
+		}
+	}
+	sg_buf w;
+	sg_buf_init(&w);
+	for (int k = k0; k >= 0; k = sg_lint_json_next(j, arr, k)) {
+		sg_buf_reset(&w);
+		if (sg_lint_json_str(j, k, &w) < 0)
+			continue;
+		if (out->len)
+			sg_buf_addc(out, ' ');
+		quote_word(out, w.data ? w.data : "", w.len);
+	}
+	sg_buf_free(&w);
+	sg_buf_cstr(out);
 }
