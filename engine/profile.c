@@ -12,6 +12,7 @@
  *   net          { "mode": "none"|"host"|"allow", "domains": [...], "private": bool }
  *   rlimits      { "cpu", "fsize", "nproc", "nofile", "as", "core": number|size|"unlimited" }
  *   umask        "022"                tmp_size  "1G"
+ *   ptrace       "deny" | "inside"   (inside: between sandboxed processes only)
  *   description  text
  * An unknown key is an error: a typo must not silently widen a sandbox.
  *
@@ -458,6 +459,14 @@ static void apply_scalars(pctx *c, const cJSON *o, sg_profile *p)
 		else
 			p->umask = (unsigned)v;
 	}
+	if ((x = cJSON_GetObjectItemCaseSensitive(o, "ptrace"))) {
+		if (cJSON_IsString(x) && !strcmp(x->valuestring, "deny"))
+			p->ptrace_inside = 0;
+		else if (cJSON_IsString(x) && !strcmp(x->valuestring, "inside"))
+			p->ptrace_inside = 1;
+		else
+			perr(c, "ptrace", "must be \"deny\" or \"inside\"");
+	}
 	if ((x = cJSON_GetObjectItemCaseSensitive(o, "tmp_size"))) {
 		unsigned long long v;
 		if (!cJSON_IsString(x) || sg_profile_parse_size(x->valuestring, &v) < 0 || v < (1u << 20) ||
@@ -473,7 +482,7 @@ static void apply_def(pctx *c, const cJSON *o, sg_profile *p)
 {
 	static const char *const keys[] = { "extends", "description", "read", "write", "readonly", "mask",
 					     "project", "home", "env", "net", "rlimits", "umask", "tmp_size",
-					     NULL };
+					     "ptrace", NULL };
 	const cJSON *x;
 	if (!check_keys(c, o, "(profile)", keys))
 		return;

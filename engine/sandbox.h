@@ -84,6 +84,8 @@ typedef struct sg_profile {
 	sg_home_mode home;
 	sg_net_mode net;
 	int net_private;	/* the proxy may reach loopback/private addresses */
+	int ptrace_inside;	/* ptrace between sandboxed processes (sanitizers, debuggers);
+				 * only honoured with Landlock, which forbids it across the boundary */
 	unsigned umask;
 	unsigned tmp_mb;	/* size ceiling of /tmp and $HOME tmpfs */
 	int rl_set[SG_RL_COUNT];

@@ -287,7 +287,7 @@ static void confine(const launch *L)
 		confine_landlock(L);
 	if (L->ll_abi > 0 && L->ll_abi < 6 && !s->quiet)
 		warn_layer(L, SG_L_LANDLOCK_SCOPE, ENOSYS, "abstract unix sockets and signals not scoped");
-	int r = L->seccomp_ok ? sg_sandbox_seccomp_install() : -ENOSYS;
+	int r = L->seccomp_ok ? sg_sandbox_seccomp_install(s->prof->ptrace_inside && L->ll_abi > 0) : -ENOSYS;
 	if (r < 0) {
 		report_send(L, R_SETUP, -r, "seccomp filter");
 		_exit(SG_SBX_EXIT_SETUP);

@@ -10,8 +10,9 @@
 #include "sandbox.h"
 
 /* ---- seccomp_linux.c ---- */
-/* Loads the filter into the calling thread. 0 or -errno. */
-int sg_sandbox_seccomp_install(void);
+/* Loads the filter into the calling thread. allow_ptrace keeps ptrace(2)
+ * (only safe under Landlock). 0 or -errno. */
+int sg_sandbox_seccomp_install(int allow_ptrace);
 /* 0 when seccomp filters are supported, else -errno. */
 int sg_sandbox_seccomp_available(void);
 

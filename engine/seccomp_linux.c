@@ -43,8 +43,8 @@
 
 /* Denied with EPERM whatever their arguments. */
 static const char *const deny_eperm[] = {
-	/* debugging other processes, reading their memory */
-	"ptrace", "process_vm_readv", "process_vm_writev", "pidfd_getfd", "kcmp",
+	/* debugging other processes, reading their memory (ptrace: see below) */
+	"process_vm_readv", "process_vm_writev", "pidfd_getfd", "kcmp",
 	/* the mount family: the mount tree is the sandbox */
 	"mount", "umount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen",
 	"fsconfig", "fsmount", "fspick", "mount_setattr", "open_tree_attr",
@@ -70,9 +70,11 @@ static const char *const deny_enosys[] = {
 };
 
 /* personality(2) values that stay allowed (Docker's default list): the
- * query, Linux, 32-bit Linux and UNAME26. Others change address-space
- * layout (ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC) and are denied. */
-static const unsigned long persona_ok[] = { 0x0, 0x8, 0x20000, 0x20008, 0xffffffff };
+ * query 0xffffffff, PER_LINUX 0, PER_LINUX32 8, UNAME26 0x20000 and
+ * 0x20008. Others change address-space layout (ADDR_NO_RANDOMIZE,
+ * READ_IMPLIES_EXEC) and are denied. */
+#define PERSONA_OK_BITS ((1UL << 3) | (1UL << 17))
+#define BIT31 (1UL << 31)
 
 static int add_by_name(scmp_filter_ctx ctx, uint32_t action, const char *name)
 {
@@ -119,35 +121,43 @@ static int add_ioctl_rules(scmp_filter_ctx ctx)
 	return 0;
 }
 
+/*
+ * libseccomp allows one comparison per argument in a rule, so "none of the
+ * allowed values" is spelled with single masked tests. Bit 31 separates the
+ * query (all 32 bits set) from every allowed setting (bit 31 clear):
+ *   deny when a bit other than 3 or 17 is set and bit 31 is clear;
+ *   deny when bit 31 is set and any lower bit is clear (not the query);
+ *   deny anything above 32 bits.
+ */
 static int add_personality_rule(scmp_filter_ctx ctx)
 {
-	/* Deny when the value is none of persona_ok: one rule with an NE test
-	 * per allowed value (all must hold), on the low 32 bits the kernel
-	 * reads (`unsigned int personality`). */
-	struct scmp_arg_cmp cmp[5];
-	size_t n = sizeof persona_ok / sizeof persona_ok[0];
-	for (size_t i = 0; i < n; i++)
-		cmp[i] = SCMP_A0(SCMP_CMP_NE, persona_ok[i]);
-	int r = seccomp_rule_add_array(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), (unsigned)n, cmp);
-	if (r == -EINVAL) {
-		/* libseccomp that refuses several tests on one argument: deny the
-		 * flags that matter instead. */
-		static const unsigned long flags[] = { ADDR_NO_RANDOMIZE, READ_IMPLIES_EXEC, ADDR_COMPAT_LAYOUT,
-						       MMAP_PAGE_ZERO, ADDR_LIMIT_3GB };
-		for (size_t i = 0; i < sizeof flags / sizeof flags[0]; i++) {
+	int r;
+	for (unsigned b = 0; b < 31; b++) {
+		unsigned long bit = 1UL << b;
+		if (!(PERSONA_OK_BITS & bit)) {
 			r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
-					     SCMP_A0(SCMP_CMP_MASKED_EQ, flags[i], flags[i]));
+					     SCMP_A0(SCMP_CMP_MASKED_EQ, bit | BIT31, bit));
 			if (r < 0)
 				return r;
 		}
-		return 0;
+		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, bit | BIT31, BIT31));
+		if (r < 0)
+			return r;
 	}
-	return r;
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(personality), 1,
+				SCMP_A0(SCMP_CMP_GT, 0xffffffffUL));
 }
 
-static int build(scmp_filter_ctx ctx)
+static int build(scmp_filter_ctx ctx, int allow_ptrace)
 {
 	int r;
+	/* ptrace is denied unless the profile allows it between sandboxed
+	 * processes (LeakSanitizer attaches to its own threads); the caller
+	 * only allows it under Landlock, which refuses ptrace of any process
+	 * outside the domain, and the pid namespace hides those anyway. */
+	if (!allow_ptrace && (r = add_by_name(ctx, SCMP_ACT_ERRNO(EPERM), "ptrace")) < 0)
+		return r;
 	for (size_t i = 0; deny_eperm[i]; i++)
 		if ((r = add_by_name(ctx, SCMP_ACT_ERRNO(EPERM), deny_eperm[i])) < 0)
 			return r;
@@ -159,7 +169,7 @@ static int build(scmp_filter_ctx ctx)
 	return 0;
 }
 
-int sg_sandbox_seccomp_install(void)
+int sg_sandbox_seccomp_install(int allow_ptrace)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
@@ -169,7 +179,7 @@ int sg_sandbox_seccomp_install(void)
 	if (r == 0)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);	/* the caller sets it */
 	if (r == 0)
-		r = build(ctx);
+		r = build(ctx, allow_ptrace);
 	if (r == 0)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);
