@@ -89,7 +89,7 @@ int sg_cli_test(int argc, char **argv)
 	for (size_t i = 0; i < rs->nrules; i++) {
 		sg_buf err;
 		sg_buf_init(&err);
-		if (sg_cond_compile_all(rs->rules[i]->cond, &err) < 0) {
+		if (sg_cond_compile_all((sg_ruleset *)rs, rs->rules[i]->cond, &err) < 0) {
 			sg_buf_printf(&log, "%s: error: rule '%s': %s\n", rs->rules[i]->origin, rs->rules[i]->id,
 				      sg_buf_cstr(&err));
 			errors++;

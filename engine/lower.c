@@ -234,9 +234,44 @@ static void builtin_state(lctx *c, sg_cmd *cmd)
 		return;
 	}
 	if (!strcmp(nm, "read") || !strcmp(nm, "mapfile") || !strcmp(nm, "readarray")) {
+		/* read from a herestring or heredoc of known text sets known values */
+		const char *in = NULL;
+		for (size_t r = 0; r < cmd->nredirs; r++)
+			if ((cmd->redirs[r].is_herestring || cmd->redirs[r].is_heredoc) &&
+			    !(cmd->redirs[r].target.flags & SG_W_DYNAMIC))
+				in = cmd->redirs[r].target.text;
+		size_t nvars = 0;
 		for (size_t i = 1; i < cmd->argc; i++)
-			if (lw_is_name(cmd->argv[i].text, cmd->argv[i].len))
+			if (cmd->argv[i].text[0] != '-' && lw_is_name(cmd->argv[i].text, cmd->argv[i].len))
+				nvars++;
+		const char *p = in;
+		size_t seen = 0;
+		for (size_t i = 1; i < cmd->argc; i++) {
+			if (cmd->argv[i].text[0] == '-' || !lw_is_name(cmd->argv[i].text, cmd->argv[i].len))
+				continue;
+			seen++;
+			if (!p || strcmp(nm, "read")) {
 				lw_var_set(c, cmd->argv[i].text, NULL, 0, 1);
+				continue;
+			}
+			while (*p == ' ' || *p == '\t')
+				p++;
+			size_t l = seen == nvars ? strcspn(p, "\n") : strcspn(p, " \t\n");
+			const char *v = sg_arena_strndup(c->st->A, p, l);
+			lw_var_set(c, cmd->argv[i].text, &v, 1, 0);
+			p += l;
+		}
+		return;
+	}
+	if (!strcmp(nm, "printf") && cmd->argc >= 4 && !strcmp(cmd->argv[1].text, "-v") &&
+	    lw_is_name(cmd->argv[2].text, cmd->argv[2].len)) {
+		/* printf -v NAME FORMAT ARGS: NAME gets the output */
+		sg_cmd tmp = *cmd;
+		tmp.argv = cmd->argv + 2;
+		tmp.argc = cmd->argc - 2;
+		tmp.name = "printf";
+		const char *out = sg_lower_static_output(c, &tmp);
+		lw_var_set(c, cmd->argv[2].text, out ? &out : NULL, out ? 1 : 0, out == NULL);
 	}
 }
 
@@ -394,8 +429,14 @@ sg_cmd *emit_command(lctx *c, sg_word *words, size_t n, sg_assign *as, size_t na
 		cmd->argv[i].base_cwd = c->cwd;
 	unwrap_classify_args(c, cmd);
 	ir_push(c, cmd);
-	if (cmd->ctx & SG_C_DYNAMIC_PROG)
+	if (cmd->ctx & SG_C_DYNAMIC_PROG) {
+		/* `$SHELL -c '...'`, `"$(which bash)" -c ...`: the program may be a
+		 * shell; judge the script as if it were (stricter, never looser) */
+		const sg_wrapper *sh = sg_rules_wrapper(c->st->rs, "sh");
+		if (sh && sh->kind == SG_WK_SHELL && c->nesting < SG_MAX_NESTING)
+			(void)unwrap_command(c, cmd, sh);
 		return cmd;
+	}
 
 	lalias *al = alias_find(c, cmd->name);
 	if (al && expand_alias(c, cmd, al)) {
@@ -586,7 +627,29 @@ static void lower_command(lctx *c, TSNode n, rvec *extra, sg_cmd **fed, size_t n
 	for (size_t i = 0; i < nw; i++) {
 		lwords *alts;
 		size_t nalts;
-		lw_expand(c, wnodes[i], &alts, &nalts, &fe.v, &fe.n);
+		/* tree-sitter-bash sometimes splits one shell word in two nodes with
+		 * no blank between them (`rm$IFS-rf$IFS~`): bash reads one word, so
+		 * the joined text is expanded lexically */
+		size_t last = i;
+		while (last + 1 < nw && ts_node_end_byte(wnodes[last]) == ts_node_start_byte(wnodes[last + 1]))
+			last++;
+		if (last > i) {
+			uint32_t s0 = ts_node_start_byte(wnodes[i]), e0 = ts_node_end_byte(wnodes[last]);
+			lwords lx = { 0 };
+			for (size_t k = i; k <= last; k++) {
+				/* substitutions inside still run */
+				lwords *ia;
+				size_t ina;
+				lw_expand(c, wnodes[k], &ia, &ina, &fe.v, &fe.n);
+			}
+			lw_lex(c, c->src + s0, e0 - s0, lw_map(c, s0), c->exact ? lw_map(c, e0) : c->oend, &lx);
+			alts = sg_arena_alloc(c->st->A, sizeof *alts);
+			alts[0] = lx;
+			nalts = 1;
+			i = last;
+		} else {
+			lw_expand(c, wnodes[i], &alts, &nalts, &fe.v, &fe.n);
+		}
 		if (nalts == 1) {
 			for (size_t v = 0; v < nvar; v++)
 				for (size_t k = 0; k < alts[0].n; k++)

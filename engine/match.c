@@ -20,7 +20,6 @@
 #include "paths.h"
 
 struct sg_pat {
-	sg_ruleset *rs;		/* owner: compiled code is registered there */
 	const char *src;
 	pcre2_code *code;
 	int tried;
@@ -60,7 +59,9 @@ struct sg_cond {
 
 /* ---- patterns ---------------------------------------------------------------- */
 
-static int pat_compile(sg_pat *p)
+/* Compiles p on first use and registers the code with rs (per process: a
+ * rule set mapped from a snapshot holds no code and no heap pointers). */
+static int pat_compile(sg_ruleset *rs, sg_pat *p)
 {
 	if (p->tried)
 		return p->code ? 0 : -1;
@@ -77,8 +78,7 @@ static int pat_compile(sg_pat *p)
 		p->err = buf;
 		return -1;
 	}
-	if (p->rs) {
-		sg_ruleset *rs = p->rs;
+	if (rs) {
 		if (rs->ncodes == rs->capcodes) {
 			rs->capcodes = rs->capcodes ? rs->capcodes * 2 : 64;
 			rs->codes = sg_xrealloc(rs->codes, rs->capcodes * sizeof *rs->codes);
@@ -99,7 +99,7 @@ static int pat_compile(sg_pat *p)
  * rule fires: stricter). */
 static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
 {
-	if (pat_compile(p) < 0) {
+	if (pat_compile((sg_ruleset *)ms->rs, p) < 0) {
 		if (!ms->error)
 			ms->error = p->err;
 		return 1;
@@ -192,9 +192,8 @@ static int strlist_from(sg_ruleset *rs, const cJSON *j, sg_strlist *out, const c
 static sg_pat *pat_new(sg_ruleset *rs, const char *src, int eager, sg_buf *err)
 {
 	sg_pat *p = sg_arena_alloc(&rs->arena, sizeof *p);
-	p->rs = rs;
 	p->src = sg_arena_strdup(&rs->arena, src);
-	if (eager && pat_compile(p) < 0) {
+	if (eager && pat_compile(rs, p) < 0) {
 		sg_buf_adds(err, p->err);
 		return NULL;
 	}
@@ -434,36 +433,36 @@ const char **sg_cond_programs(const sg_cond *c, size_t *n)
 	return c->program.v;
 }
 
-static int compile_pats(sg_pat **p, size_t n, sg_buf *err)
+static int compile_pats(sg_ruleset *rs, sg_pat **p, size_t n, sg_buf *err)
 {
 	for (size_t i = 0; i < n; i++)
-		if (p[i] && pat_compile(p[i]) < 0) {
+		if (p[i] && pat_compile(rs, p[i]) < 0) {
 			sg_buf_adds(err, p[i]->err);
 			return -1;
 		}
 	return 0;
 }
 
-int sg_cond_compile_all(sg_cond *c, sg_buf *err)
+int sg_cond_compile_all(sg_ruleset *rs, sg_cond *c, sg_buf *err)
 {
 	if (!c)
 		return 0;
-	if (compile_pats(&c->program_re, c->program_re ? 1 : 0, err) < 0 ||
-	    compile_pats(c->args_any, c->nargs_any, err) < 0 || compile_pats(c->args_none, c->nargs_none, err) < 0 ||
-	    compile_pats(c->assign_any, c->nassign_any, err) < 0 || compile_pats(c->raw, c->nraw, err) < 0 ||
-	    compile_pats(c->stdin_any, c->nstdin_any, err) < 0 ||
-	    compile_pats(&c->args_all_re, c->args_all_re ? 1 : 0, err) < 0)
+	if (compile_pats(rs, &c->program_re, c->program_re ? 1 : 0, err) < 0 ||
+	    compile_pats(rs, c->args_any, c->nargs_any, err) < 0 || compile_pats(rs, c->args_none, c->nargs_none, err) < 0 ||
+	    compile_pats(rs, c->assign_any, c->nassign_any, err) < 0 || compile_pats(rs, c->raw, c->nraw, err) < 0 ||
+	    compile_pats(rs, c->stdin_any, c->nstdin_any, err) < 0 ||
+	    compile_pats(rs, &c->args_all_re, c->args_all_re ? 1 : 0, err) < 0)
 		return -1;
 	for (size_t i = 0; i < c->noptvals; i++)
-		if (compile_pats(c->optvals[i].pats, c->optvals[i].npats, err) < 0)
+		if (compile_pats(rs, c->optvals[i].pats, c->optvals[i].npats, err) < 0)
 			return -1;
 	for (size_t i = 0; i < c->nany; i++)
-		if (sg_cond_compile_all(c->any[i], err) < 0)
+		if (sg_cond_compile_all(rs, c->any[i], err) < 0)
 			return -1;
 	for (size_t i = 0; i < c->nall; i++)
-		if (sg_cond_compile_all(c->all[i], err) < 0)
+		if (sg_cond_compile_all(rs, c->all[i], err) < 0)
 			return -1;
-	if (sg_cond_compile_all(c->not_, err) < 0 || sg_cond_compile_all(c->fed_by, err) < 0)
+	if (sg_cond_compile_all(rs, c->not_, err) < 0 || sg_cond_compile_all(rs, c->fed_by, err) < 0)
 		return -1;
 	return 0;
 }

@@ -34,6 +34,6 @@ void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *
 void sg_match_state_fini(sg_match_state *ms);
 
 /* Compiles every pattern of a condition now; 0 or -1 with err set. */
-int sg_cond_compile_all(sg_cond *c, sg_buf *err);
+int sg_cond_compile_all(sg_ruleset *rs, sg_cond *c, sg_buf *err);
 
 #endif

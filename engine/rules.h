@@ -32,7 +32,7 @@ typedef struct sg_program {
 } sg_program;
 
 typedef enum {
-	SG_WK_EXEC = 0, SG_WK_SHELL, SG_WK_EVAL, SG_WK_XARGS, SG_WK_FIND, SG_WK_JOIN
+	SG_WK_EXEC = 0, SG_WK_SHELL, SG_WK_EVAL, SG_WK_XARGS, SG_WK_FIND, SG_WK_JOIN, SG_WK_SOURCE
 } sg_wrapper_kind;
 
 typedef struct sg_wrapper {

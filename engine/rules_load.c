@@ -308,7 +308,7 @@ static const struct {
 	sg_wrapper_kind kind;
 } wkinds[] = {
 	{ "exec", SG_WK_EXEC }, { "shell", SG_WK_SHELL }, { "eval", SG_WK_EVAL },
-	{ "xargs", SG_WK_XARGS }, { "find", SG_WK_FIND }, { "join", SG_WK_JOIN },
+	{ "xargs", SG_WK_XARGS }, { "find", SG_WK_FIND }, { "join", SG_WK_JOIN }, { "source", SG_WK_SOURCE },
 };
 
 static void load_wrapper(ldctx *L, const cJSON *wj, size_t off)
@@ -349,7 +349,7 @@ static void load_wrapper(ldctx *L, const cJSON *wj, size_t off)
 				if (cJSON_IsString(x) && !strcmp(x->valuestring, wkinds[i].name))
 					break;
 			if (i == sizeof wkinds / sizeof wkinds[0])
-				lerr(L, off, "wrapper: unknown kind (exec, shell, eval, xargs, find, join)");
+				lerr(L, off, "wrapper: unknown kind (exec, shell, eval, xargs, find, join, source)");
 			else
 				w->kind = wkinds[i].kind, have_kind = 1;
 		} else if (!strcmp(k, "skip_positionals") && cJSON_IsNumber(x) && x->valueint >= 0 && x->valueint < 16) {

@@ -319,6 +319,46 @@ static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 	return 1;
 }
 
+/* The script is whatever the feeders print: known when one of them prints
+ * static text (echo, printf, cat <<EOF), else the input is dynamic. */
+static int script_from_feeders(lctx *c, sg_cmd *cmd)
+{
+	int known = 0;
+	for (size_t f = 0; f < cmd->nfed_by; f++) {
+		const char *out = sg_lower_static_output(c, cmd->fed_by[f]);
+		if (out) {
+			sg_word sw = lw_word_static(c, out, strlen(out), cmd->fed_by[f]->start, cmd->fed_by[f]->end);
+			lower_script(c, cmd, cmd->name, &sw, NULL, 0, 0, NULL, 0);
+			known = 1;
+		}
+	}
+	if (!known)
+		cmd->ctx |= SG_C_DYNAMIC_INPUT;
+	return 1;
+}
+
+/* source FILE / . FILE: only a <( ) file has a script we can see */
+static int unwrap_source(lctx *c, sg_cmd *cmd)
+{
+	if (cmd->npositional < 1)
+		return 0;
+	sg_word *f = &cmd->argv[cmd->positional[0]];
+	if (f->flags & SG_W_PROCSUBST)
+		return script_from_feeders(c, cmd);
+	if (!strcmp(f->text, "/dev/stdin") || !strcmp(f->text, "/dev/fd/0")) {
+		for (size_t r = 0; r < cmd->nredirs; r++)
+			if (cmd->redirs[r].is_heredoc || cmd->redirs[r].is_herestring) {
+				lower_script(c, cmd, cmd->name, &cmd->redirs[r].target, NULL, 0, 0, NULL, 0);
+				return 1;
+			}
+		if (cmd->nfed_by)
+			return script_from_feeders(c, cmd);
+		cmd->ctx |= SG_C_DYNAMIC_INPUT;
+		return 1;
+	}
+	return 0;
+}
+
 static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 {
 	size_t i = 1;
@@ -357,7 +397,12 @@ static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 			     cmd->nfed_by);
 		return 1;
 	}
-	if (i < cmd->argc)
+	if (i < cmd->argc && (cmd->argv[i].flags & SG_W_PROCSUBST)) {
+		/* bash <(...): the script is the output of the substitution */
+		return script_from_feeders(c, cmd);
+	}
+	if (i < cmd->argc && strcmp(cmd->argv[i].text, "/dev/stdin") && strcmp(cmd->argv[i].text, "/dev/fd/0") &&
+	    strcmp(cmd->argv[i].text, "/proc/self/fd/0"))
 		return 0;	/* a script file: judged as `bash FILE` */
 	/* the script comes from stdin */
 	for (size_t r = 0; r < cmd->nredirs; r++) {
@@ -610,6 +655,7 @@ int unwrap_command(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 	case SG_WK_EVAL: return unwrap_eval(c, cmd, w, 0);
 	case SG_WK_JOIN: return unwrap_eval(c, cmd, w, w->remote);
 	case SG_WK_FIND: return unwrap_find(c, cmd, w);
+	case SG_WK_SOURCE: return unwrap_source(c, cmd);
 	}
 	return 0;
 }

@@ -703,7 +703,56 @@ static void x_param(xst *x, const char *name, size_t nlen, const char *src, size
 		x_values(x, &h, 1, quoted);
 		return;
 	}
+	if (!v && !strcmp(nm, "IFS")) {
+		/* bash starts every shell with IFS=<space><tab><newline>:
+		 * rm${IFS}-rf${IFS}~ is rm -rf ~ */
+		const char *d = " \t\n";
+		x_values(x, &d, 1, quoted);
+		return;
+	}
 	x_dyn(x, src, slen, 0);
+}
+
+/* Splits the partials in two: one gets the static value, the other the
+ * unknown run-time value ("judge both", bounded by SG_MAX_VARIANTS). */
+static void x_static_or_dyn(xst *x, const char *val, int quoted, const char *src, size_t slen)
+{
+	size_t want = x->np * 2;
+	if (want > SG_MAX_VARIANTS) {
+		lower_limit(x->c, "SG_MAX_VARIANTS");
+		x_values(x, &val, 1, quoted);
+		return;
+	}
+	partial *np = sg_xcalloc(want, sizeof *np);
+	for (size_t i = 0; i < x->np; i++) {
+		for (int k = 0; k < 2; k++) {
+			partial *d = &np[i * 2 + (size_t)k];
+			for (size_t j = 0; j < x->p[i].done.n; j++)
+				lwords_push(x->c, &d->done, &x->p[i].done.w[j]);
+			field_copy(&d->cur, &x->p[i].cur);
+			d->started = x->p[i].started;
+		}
+		field_free(&x->p[i].cur);
+	}
+	free(x->p);
+	x->p = np;
+	size_t n = want;
+	/* static half */
+	x->np = 1;
+	for (size_t i = 0; i < n; i += 2) {
+		partial *save = x->p;
+		x->p = &save[i];
+		x_values(x, &val, 1, quoted);
+		x->p = save;
+	}
+	/* dynamic half */
+	for (size_t i = 1; i < n; i += 2) {
+		partial *save = x->p;
+		x->p = &save[i];
+		x_dyn(x, src, slen, 0);
+		x->p = save;
+	}
+	x->np = n;
 }
 
 static void x_expansion(xst *x, TSNode n, int quoted)
@@ -724,6 +773,32 @@ static void x_expansion(xst *x, TSNode n, int quoted)
 		if (k == il && k > 0) {
 			x_param(x, in, k, t, tl, quoted);
 			return;
+		}
+		/* ${name:-word} ${name-word} ${name:=word} ${name=word}: the
+		 * value when name is known, else both the word and the unknown */
+		size_t op = k;
+		if (k > 0 && op < il && in[op] == ':')
+			op++;
+		if (k > 0 && op < il && (in[op] == '-' || in[op] == '=') && nc <= 2) {
+			const char *def = in + op + 1;
+			size_t dl = il - op - 1;
+			int literal = 1;
+			for (size_t q = 0; q < dl; q++)
+				if (strchr("$`'\"\\{}", def[q]))
+					literal = 0;
+			char nm[128];
+			if (literal && k < sizeof nm) {
+				memcpy(nm, in, k);
+				nm[k] = 0;
+				lvar *v = var_find(c, nm);
+				if (v || (c->params && isdigit((unsigned char)nm[0])) || !strcmp(nm, "HOME")) {
+					x_param(x, in, k, t, tl, quoted);
+					return;
+				}
+				const char *dv = sg_arena_strndup(c->st->A, def, dl);
+				x_static_or_dyn(x, dv, quoted, t, tl);
+				return;
+			}
 		}
 	}
 	for (uint32_t i = 0; i < nc; i++) {
@@ -941,9 +1016,11 @@ void lw_lex(lctx *c, const char *s, size_t len, uint32_t s0, uint32_t e0, lwords
 	size_t i = 0;
 	while (i < len) {
 		char ch = s[i];
+		p = &x.p[0];
 		if (ch == ' ' || ch == '\t' || ch == '\n') {
-			if (p->started)
-				p_break(&x, p);
+			for (size_t a = 0; a < x.np; a++)
+				if (x.p[a].started)
+					p_break(&x, &x.p[a]);
 			i++;
 		} else if (ch == '\'') {
 			size_t j = i + 1;
@@ -971,6 +1048,28 @@ void lw_lex(lctx *c, const char *s, size_t len, uint32_t s0, uint32_t e0, lwords
 			x_lit(&x, s + i + 1, 1, 0);
 			i += 2;
 		} else if (ch == '$') {
+			/* $NAME and ${NAME}: the value when the input fixes it */
+			size_t k = i + 1, nb = 0, ne = 0;
+			if (k < len && s[k] == '{') {
+				nb = k + 1;
+				ne = nb;
+				while (ne < len && (isalnum((unsigned char)s[ne]) || s[ne] == '_'))
+					ne++;
+				if (ne < len && s[ne] == '}' && ne > nb) {
+					x_param(&x, s + nb, ne - nb, s + i, ne + 1 - i, 0);
+					i = ne + 1;
+					continue;
+				}
+			} else {
+				ne = k;
+				while (ne < len && (isalnum((unsigned char)s[ne]) || s[ne] == '_'))
+					ne++;
+				if (ne > k) {
+					x_param(&x, s + k, ne - k, s + i, ne - i, 0);
+					i = ne;
+					continue;
+				}
+			}
 			x_dyn(&x, s + i, 1, 0);
 			i++;
 		} else {
@@ -978,10 +1077,15 @@ void lw_lex(lctx *c, const char *s, size_t len, uint32_t s0, uint32_t e0, lwords
 			i++;
 		}
 	}
-	if (p->started)
-		finalize_field(&x, p, &p->cur);
-	field_free(&p->cur);
-	for (size_t k = 0; k < p->done.n; k++)
-		lwords_push(c, out, &p->done.w[k]);
+	/* alternatives from x_param: the first one is the lexical reading;
+	 * keep every field of every alternative (stricter, never looser) */
+	for (size_t a = 0; a < x.np; a++) {
+		p = &x.p[a];
+		if (p->started)
+			finalize_field(&x, p, &p->cur);
+		field_free(&p->cur);
+		for (size_t k = 0; k < p->done.n && (a == 0 || out->n < SG_MAX_WORDS); k++)
+			lwords_push(c, out, &p->done.w[k]);
+	}
 	free(x.p);
 }

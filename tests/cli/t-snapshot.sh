@@ -60,6 +60,20 @@ tamper 600
 "$bin" check --json --no-user --rules "$tmp/r.json" -- 'frob' | grep -q '"t.z"' && ok "(control) a snapshot hit reads the cached file" || notok "control: snapshot hit not observable"
 tamper 666
 "$bin" check --json --no-user --rules "$tmp/r.json" -- 'frob' | grep -q '"t.y"' && ok "a group/other-writable snapshot is not used" || notok "foreign-writable snapshot used"
+# patterns compiled in one process are not part of the snapshot: a rule set
+# with regexes, mapped from a snapshot, must still match (and not crash)
+cat >"$tmp/re.json" <<'J'
+{ "format": 1, "rules": [ { "id": "t.re", "decision": "deny", "reason": "r",
+  "match": { "program": ["frob"], "args_any": ["^--ev[a-z]+$"], "option_value": { "-x": ["^b"] } } } ] }
+J
+for i in 1 2 3; do
+	d=$(dec --rules "$tmp/re.json" -- 'frob --evil -x bad'); rc=$?
+	[ "$d" = deny ] && ok "regex rules through a snapshot, run $i" || notok "regex rules through a snapshot, run $i (got '$d')"
+done
+# the same from a project directory that does not exist (cwd is only data)
+d=$("$bin" check --json --no-user --rules "$tmp/re.json" --cwd /nonexistent/x --project /nonexistent/x -- 'frob --evil -x bad' | sed -n 's/^{"decision":"\([a-z]*\)".*/\1/p')
+[ "$d" = deny ] && ok "snapshot hit with a missing cwd" || notok "snapshot hit with a missing cwd (got '$d')"
+
 # opt-out and broken rule sets
 rm -rf "$tmp/cache"
 SHELLGATE_NO_SNAPSHOT=1 "$bin" check --no-user -- ls >/dev/null 2>&1
