@@ -12,6 +12,9 @@ OUTDIR/
   size/SHAPE_BYTES.cmd       command length series (100 B .. 1 MiB)
   nest/SHAPE_N.cmd           nesting series (re-parse nesting and AST depth)
   rules/rules_N.json         generated rule files (10 .. 10,000 rules)
+  transcript_N.jsonl synthetic Claude Code session logs with N Bash calls
+                     (with --transcript N[,N...]): tool_use, hook attachment and
+                     a multi-KiB tool_result per call, as real sessions have
   manifest.json      what was generated, with byte sizes
 """
 import json
@@ -114,6 +117,9 @@ def size_shape(shape, nbytes):
     if shape == "heredoc":
         head, tail = "cat > notes.md <<'EOF'\n", "\nEOF"
         return head + text_lines(nbytes - len(head) - len(tail)) + tail
+    if shape == "heredoc_1line":
+        head, tail = "cat > data.json <<'EOF'\n", "\nEOF"
+        return head + ("0123456789abcdef" * (nbytes // 16 + 1))[: max(1, nbytes - len(head) - len(tail))] + tail
     if shape == "string":
         head = 'echo "'
         body = text_lines(nbytes - len(head) - 1).replace("\n", " $HOME ")
@@ -163,6 +169,22 @@ def gen_rules(n):
     return {"format": 1, "name": "bench-%d" % n, "rules": rules}
 
 
+def load_corpus(corpus):
+    """Commands of the dev corpus (still escaped), or the fallback list."""
+    dev = []
+    if corpus and os.path.exists(corpus):
+        with open(corpus, encoding="utf-8") as f:
+            for ln in f:
+                ln = ln.rstrip("\n")
+                if not ln or ln.startswith("#") or ln.startswith("expected\t"):
+                    continue
+                parts = ln.split("\t", 2)
+                if len(parts) == 3:
+                    dev.append(parts[2])
+        return dev, "dev.tsv (%d commands)" % len(dev)
+    return [esc(c) for c in FALLBACK], "built-in fallback list (%d commands): dev corpus not found" % len(FALLBACK)
+
+
 def claude_request(cmd, cwd):
     return {
         "session_id": "2a93a7e6-8168-4fd9-8918-1559dcce4760",
@@ -174,6 +196,60 @@ def claude_request(cmd, cwd):
         "tool_input": {"command": cmd, "description": "benchmark request"},
         "tool_use_id": "toolu_bench",
     }
+
+
+def unesc(s):
+    out, i = [], 0
+    m = {"\\": "\\", "t": "\t", "n": "\n", "r": "\r"}
+    while i < len(s):
+        if s[i] == "\\" and i + 1 < len(s) and s[i + 1] in m:
+            out.append(m[s[i + 1]])
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    return "".join(out)
+
+
+def transcript(path, commands, ncalls, cwd):
+    """A Claude Code project JSONL shaped like the captured sessions in
+    shared/claude-mock/fixtures, with multi-KiB results and attachments."""
+    sid = "04116877-1887-4e7a-a353-6999516e5306"
+    body = text_lines(2500, "out")
+    listing = text_lines(1500, "skill")
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        def rec(d):
+            f.write(json.dumps(d) + "\n")
+        rec({"type": "user", "message": {"role": "user", "content": "benchmark session"}, "uuid": "u0",
+             "timestamp": "2026-11-22T12:05:52.263Z", "cwd": cwd, "sessionId": sid, "version": "2.1.197"})
+        for i in range(ncalls):
+            cmd = commands[i % len(commands)]
+            tid = "toolu_%08d" % i
+            ts = "2026-11-22T12:%02d:%02d.%03dZ" % ((i // 3600) % 60, (i // 60) % 60, i % 1000)
+            rec({"parentUuid": "u%d" % i, "isSidechain": False, "type": "assistant", "uuid": "a%d" % i,
+                 "timestamp": ts, "cwd": cwd, "sessionId": sid,
+                 "message": {"id": "msg_%d" % i, "type": "message", "role": "assistant", "model": "claude-opus-4-8",
+                             "content": [{"type": "text", "text": "Running step %d." % i},
+                                         {"type": "tool_use", "id": tid, "name": "Bash",
+                                          "input": {"command": cmd, "description": "step %d" % i}}],
+                             "stop_reason": "tool_use"}})
+            rec({"parentUuid": "a%d" % i, "isSidechain": False, "type": "attachment", "uuid": "h%d" % i,
+                 "timestamp": ts, "cwd": cwd, "sessionId": sid,
+                 "attachment": {"type": "hook_success", "hookName": "PreToolUse:Bash", "toolUseID": tid,
+                                "hookEvent": "PreToolUse", "content": "", "stdout": "", "stderr": "",
+                                "exitCode": 0, "command": "shellgate hook claude", "durationMs": 3}})
+            if i % 10 == 0:
+                rec({"parentUuid": "h%d" % i, "isSidechain": False, "type": "attachment", "uuid": "s%d" % i,
+                     "timestamp": ts, "sessionId": sid,
+                     "attachment": {"type": "skill_listing", "content": listing, "skillCount": 13}})
+            rec({"parentUuid": "a%d" % i, "isSidechain": False, "type": "user", "uuid": "u%d" % (i + 1),
+                 "timestamp": ts, "cwd": cwd, "sessionId": sid,
+                 "message": {"role": "user", "content": [{"tool_use_id": tid, "type": "tool_result",
+                                                          "content": body, "is_error": False}]},
+                 "toolUseResult": {"stdout": body, "stderr": "", "interrupted": False, "isImage": False}})
+            n += 1
+    return os.path.getsize(path)
 
 
 def write(path, data):
@@ -189,6 +265,7 @@ def main():
         sys.exit(__doc__)
     out = args[0]
     corpus, max_nest, max_depth, cwd = None, 16, 200, os.path.join(out, "proj")
+    tx, only_tx = [], False
     i = 1
     while i < len(args):
         if args[i] == "--corpus":
@@ -199,8 +276,23 @@ def main():
             max_depth = int(args[i + 1])
         elif args[i] == "--cwd":
             cwd = args[i + 1]
+        elif args[i] == "--only-transcript":
+            only_tx = True
+            i -= 1
+        elif args[i] == "--transcript":
+            tx = [int(v) for v in args[i + 1].split(",")]
         i += 2
     man = {"req": {}, "size": {}, "nest": {}, "rules": {}, "corpus": {}}
+
+    os.makedirs(out, exist_ok=True)
+    if only_tx:
+        dev = load_corpus(corpus)[0]
+        man = {"transcript": {}}
+        for n in tx:
+            p = os.path.join(out, "transcript_%d.jsonl" % n)
+            man["transcript"]["transcript_%d" % n] = {"calls": n, "bytes": transcript(p, [unesc(c) for c in dev], n, cwd)}
+        write(os.path.join(out, "manifest.json"), json.dumps(man, indent=1))
+        return
 
     # Hook requests.
     heredoc = "cat > docs/NOTES.md <<'EOF'\n" + text_lines(10 * 1024 - 40, "note") + "\nEOF"
@@ -216,20 +308,7 @@ def main():
         man["req"][name] = {"cmd_bytes": len(cmd.encode()), "json_bytes": write(os.path.join(out, "req", name + ".json"), js)}
 
     # Corpora.
-    dev = []
-    if corpus and os.path.exists(corpus):
-        with open(corpus, encoding="utf-8") as f:
-            for ln in f:
-                ln = ln.rstrip("\n")
-                if not ln or ln.startswith("#") or ln.startswith("expected\t"):
-                    continue
-                parts = ln.split("\t", 2)
-                if len(parts) == 3:
-                    dev.append(parts[2])
-        man["corpus"]["source"] = "dev.tsv (%d commands)" % len(dev)
-    else:
-        dev = [esc(c) for c in FALLBACK]
-        man["corpus"]["source"] = "built-in fallback list (%d commands): dev corpus not found" % len(dev)
+    dev, man["corpus"]["source"] = load_corpus(corpus)
     reps = max(1, -(-60000 // len(dev)))
     dev_lines = dev * reps
     long_lines = []
@@ -252,9 +331,11 @@ def main():
     man["corpus"]["all_lines"] = len(allc)
     man["corpus"]["all_bytes"] = write(os.path.join(out, "corpus_all.txt"), "\n".join(allc) + "\n")
 
-    # Size series.
-    for shape in ("heredoc", "string", "args", "sequence"):
-        for n in SIZES:
+    # Size series. A heredoc whose body is one long line (minified JSON, a
+    # base64 blob) is its own shape, kept to 30 KB: it is quadratic in the
+    # line length in the bash grammar's scanner (see docs/BENCHMARKS.md).
+    for shape in ("heredoc", "heredoc_1line", "string", "args", "sequence"):
+        for n in (SIZES if shape != "heredoc_1line" else [x for x in SIZES if x <= 30000]):
             cmd = size_shape(shape, n)
             man["size"]["%s_%d" % (shape, n)] = {"shape": shape, "x": n,
                                                  "bytes": write(os.path.join(out, "size", "%s_%d.cmd" % (shape, n)), cmd)}
@@ -278,6 +359,10 @@ def main():
     for n in RULE_COUNTS:
         man["rules"]["rules_%d" % n] = {"x": n, "bytes": write(os.path.join(out, "rules", "rules_%d.json" % n),
                                                               json.dumps(gen_rules(n), indent=1))}
+    man["transcript"] = {}
+    for n in tx:
+        p = os.path.join(out, "transcript_%d.jsonl" % n)
+        man["transcript"]["transcript_%d" % n] = {"calls": n, "bytes": transcript(p, [unesc(c) for c in dev], n, cwd)}
     write(os.path.join(out, "manifest.json"), json.dumps(man, indent=1))
 
 

@@ -3,8 +3,9 @@
  *
  *   sgbench [-r ROUNDS] [-m MIN_ROUNDS] [-w WARMUP] [-T SECONDS] [-d OUTDIR] SPEC
  *
- * SPEC has one case per line: NAME<TAB>STDIN<TAB>ARG0<TAB>ARG1...
- * (STDIN is a file path or "-" for /dev/null; lines starting with # are
+ * SPEC has one case per line: NAME<TAB>STDIN<TAB>[VAR=VALUE<TAB>...]ARG0<TAB>ARG1...
+ * (STDIN is a file path or "-" for /dev/null; VAR=VALUE fields before the
+ * program are added to that case's environment; lines starting with # are
  * skipped). Every round runs each case once, in an order rotated by one per
  * round, so that cases compared with each other see the same machine load.
  * After WARMUP untimed rounds it runs at most ROUNDS rounds, stopping early
@@ -40,6 +41,7 @@ extern char **environ;
 typedef struct {
 	char *name, *in;
 	char *argv[MAX_ARGS + 1];
+	char **envp;
 	double *ms;
 	long *rss;
 	int n, exit_status;
@@ -83,7 +85,7 @@ static double run_once(bcase *c, const char *outpath, long *rss, int *status)
 	struct rusage ru;
 	int st;
 	double t0 = now_ms();
-	int e = posix_spawnp(&pid, c->argv[0], &fa, NULL, c->argv, environ);
+	int e = posix_spawnp(&pid, c->argv[0], &fa, NULL, c->argv, c->envp ? c->envp : environ);
 	if (e) {
 		errno = e;
 		fprintf(stderr, "sgbench: %s: ", c->name);
@@ -148,14 +150,27 @@ int main(int argc, char **argv)
 			return fprintf(stderr, "sgbench: too many cases\n"), 2;
 		bcase *c = &cs[nc];
 		char *save = NULL, *tok = strtok_r(strdup(line), "\t", &save);
-		int k = 0;
-		for (; tok; tok = strtok_r(NULL, "\t", &save), k++) {
+		int k = 0, nenv = 0;
+		char *extra[MAX_ARGS];
+		for (; tok; tok = strtok_r(NULL, "\t", &save)) {
 			if (k == 0)
 				c->name = tok;
 			else if (k == 1)
 				c->in = tok;
-			else if (k - 2 < MAX_ARGS)
+			else if (k == 2 && strchr(tok, '=') && tok[0] != '/' && nenv < MAX_ARGS) {
+				extra[nenv++] = tok;
+				continue;
+			} else if (k - 2 < MAX_ARGS)
 				c->argv[k - 2] = tok;
+			k++;
+		}
+		if (nenv) {
+			size_t ne = 0;
+			while (environ[ne])
+				ne++;
+			c->envp = calloc(ne + nenv + 1, sizeof *c->envp);
+			memcpy(c->envp, extra, nenv * sizeof *extra);
+			memcpy(c->envp + nenv, environ, ne * sizeof *environ);
 		}
 		if (k < 3)
 			return fprintf(stderr, "sgbench: bad spec line: %s\n", line), 2;
