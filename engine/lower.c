@@ -935,6 +935,17 @@ static void lower_redirected(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t 
 		if (!ts_node_is_named(ch) || (!ts_node_is_null(body) && ts_node_eq(ch, body)))
 			continue;
 		if (is_redirect(ch)) {
+			/* `cmd 2>/dev/null -rf /`: tree-sitter-bash hangs the words
+			 * after a redirection's target on the redirection; in bash
+			 * they are arguments of the command. Judge the statement's
+			 * text as plain words too, with the unparsable floor. */
+			if (is_type(ch, "file_redirect")) {
+				uint32_t words = 0, hn = ts_node_named_child_count(ch);
+				for (uint32_t k = 0; k < hn; k++)
+					words += !is_type(ts_node_named_child(ch, k), "file_descriptor");
+				if (words > 1)
+					lower_error(c, n, depth);
+			}
 			lower_redirect(c, ch, &rd, &fe);
 			has_doc |= is_type(ch, "heredoc_redirect") || is_type(ch, "herestring_redirect");
 			if (is_type(ch, "heredoc_redirect")) {
