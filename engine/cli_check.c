@@ -10,6 +10,7 @@
 
 #include "cli.h"
 #include "cliopt.h"
+#include "lint.h"
 #include "engine.h"
 #include "lower.h"
 #include "paths.h"
@@ -407,7 +408,12 @@ int sg_cli_explain(int argc, char **argv)
 		sg_verdict_free(&v);
 		sg_engine_free(e);
 	}
-	fwrite(out.data ? out.data : "", 1, out.len, stdout);
+	/* the IR quotes the command: token-like values are masked as in check */
+	sg_buf masked;
+	sg_buf_init(&masked);
+	sg_mask_secrets(out.data ? out.data : "", out.len, &masked);
+	fwrite(masked.data ? masked.data : "", 1, masked.len, stdout);
+	sg_buf_free(&masked);
 	sg_buf_free(&out);
 	free(cmd);
 	free(o.extra);
