@@ -103,7 +103,7 @@ $(FB)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(CORE_LIB)
 		$(PKG_LIBS) -lm
 
 seeds: $(FB)/seeds/.done
-$(FB)/seeds/.done: fuzz/seeds.sh rules/*.json $(DEV_TSV)
+$(FB)/seeds/.done: fuzz/seeds.sh rules/*.json $(DEV_TSV) $(wildcard tests/regress/*/*)
 	@sh fuzz/seeds.sh $(FB)/seeds $(DEV_TSV)
 	@touch $@
 

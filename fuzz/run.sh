@@ -23,6 +23,7 @@ for h in "$@"; do
 	[ -f "$root/fuzz/$h.dict" ] && dict="-dict=$root/fuzz/$h.dict"
 	maxlen=4096
 	[ "$h" = fuzz_rules ] && maxlen=65536
+	[ "$h" = fuzz_lint ] && maxlen=65536
 	# -timeout: a single input slower than this is a hang (reported);
 	# -rss_limit_mb: memory blow-up is a finding too.
 	# shellcheck disable=SC2086

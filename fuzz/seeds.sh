@@ -78,7 +78,7 @@ done
 for f in $(find tests/protocol hooks -name '*.json' 2>/dev/null | head -300); do
 	cp "$f" "$out/fuzz_hook/$(echo "$f" | tr '/' '_')"
 done
-for f in $(find tests/lint -type f \( -name '*.jsonl' -o -name '*.json' \) 2>/dev/null | head -300); do
+for f in $(find tests/lint -type f \( -name '*.jsonl' -o -name '*.json' -o -name '*.gz' \) 2>/dev/null | head -300); do
 	cp "$f" "$out/fuzz_lint/$(echo "$f" | tr '/' '_')"
 done
 # minimal seeds so no harness starts empty
@@ -87,4 +87,4 @@ printf 'rm -rf ~\\ngit status\\n' >"$out/fuzz_batch/min-0"
 printf '{"format":1,"rules":[]}' >"$out/fuzz_rules/min-0"
 printf '{"tool_name":"Bash","tool_input":{"command":"ls"}}' >"$out/fuzz_hook/min-0"
 printf '{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Bash","input":{"command":"ls"}}]}}\n' >"$out/fuzz_lint/min-0"
-echo "# seeds: $(ls "$out/fuzz_check" | wc -l | tr -d ' ') check ($n_dev from the dev corpus), $(ls "$out/fuzz_rules" | wc -l | tr -d ' ') rules, $(ls "$out/fuzz_batch" | wc -l | tr -d ' ') batch"
+echo "# seeds: $(ls "$out/fuzz_check" | wc -l | tr -d ' ') check ($n_dev from the dev corpus), $(ls "$out/fuzz_rules" | wc -l | tr -d ' ') rules, $(ls "$out/fuzz_batch" | wc -l | tr -d ' ') batch, $(ls "$out/fuzz_hook" | wc -l | tr -d ' ') hook, $(ls "$out/fuzz_lint" | wc -l | tr -d ' ') lint"
