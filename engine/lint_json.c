@@ -58,6 +58,26 @@ static int hexv(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
+/* Skips plain ASCII string bytes (not '"', '\\', control or non-ASCII),
+ * eight at a time: most of a transcript is long tool output. */
+static size_t plain_run(const unsigned char *s, size_t i, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	while (i + 8 <= n) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+		uint64_t bad = (w & highs) | ((w - ones * 0x20) & ~w & highs) | ((q - ones) & ~q & highs) |
+			       ((b - ones) & ~b & highs);
+		if (bad)
+			break;
+		i += 8;
+	}
+	while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
 /* Scans a string starting after its opening quote; returns the index of
  * the closing quote or (size_t)-1. */
 static size_t scan_string(sg_json *j, size_t i, int *esc)
@@ -65,12 +85,7 @@ static size_t scan_string(sg_json *j, size_t i, int *esc)
 	const unsigned char *s = (const unsigned char *)j->s;
 	size_t n = j->n;
 	while (i < n) {
-		/* fast path over plain ASCII */
-		const unsigned char *p = s + i;
-		size_t k = 0, m = n - i;
-		while (k < m && p[k] >= 0x20 && p[k] < 0x80 && p[k] != '"' && p[k] != '\\')
-			k++;
-		i += k;
+		i = plain_run(s, i, n);
 		if (i >= n)
 			break;
 		unsigned c = s[i];
@@ -88,7 +103,8 @@ static size_t scan_string(sg_json *j, size_t i, int *esc)
 					return (size_t)-1;
 				}
 				i += 6;
-			} else if (strchr("\"\\/bfnrt", (int)c) && c) {
+			} else if (c == 'n' || c == '"' || c == '\\' || c == 't' || c == '/' || c == 'r' || c == 'b' ||
+				   c == 'f') {
 				i += 2;
 			} else {
 				fail(j, i, "bad escape");

@@ -281,7 +281,9 @@ static void text_finding(sg_lint_report *r, const sg_lint_finding *f)
 		size_t ca, ce;
 		sg_buf d;
 		sg_buf_init(&d);
-		display(f->ran_detail, strlen(f->ran_detail), 0, 0, &d, &ca, &ce);
+		sg_buf_reset(&r->m);
+		sg_mask_secrets(f->ran_detail, strlen(f->ran_detail), &r->m);
+		display(r->m.data, r->m.len, 0, 0, &d, &ca, &ce);
 		sg_buf_printf(b, "; result: %.100s", d.data ? d.data : "");
 		sg_buf_free(&d);
 	}
@@ -383,7 +385,11 @@ static void json_finding(sg_lint_report *r, const sg_lint_finding *f)
 	else
 		sg_buf_adds(b, "null");
 	sg_buf_printf(b, ",\"ran\":\"%s\"", sg_lint_ran_name(f->ran));
-	json_opt(b, "result", f->ran_detail);
+	sg_buf_adds(b, ",\"result\":");
+	if (f->ran_detail)
+		json_masked(r, b, f->ran_detail, strlen(f->ran_detail));
+	else
+		sg_buf_adds(b, "null");
 	json_opt(b, "hook", f->hook);
 	sg_buf_printf(b, ",\"decision\":\"%s\"", sg_decision_name(f->v->decision));
 	json_reasons(r, b, f);
