@@ -210,89 +210,103 @@ static size_t scalar(sg_json *j, size_t i)
 /* State per open container: its token, and what is expected next. */
 enum { X_VALUE, X_KEY_OR_END, X_KEY, X_COLON, X_COMMA_OR_END, X_VALUE_OR_END };
 
+/* Parser state: the open containers and what may come next. */
+typedef struct pstate {
+	int stack[SG_LINT_MAX_JSON_DEPTH];
+	int depth, expect;
+} pstate;
+
+/* Closes the innermost container at byte i; 1 when the record ended. */
+static int close_container(sg_json *j, pstate *ps, size_t i)
+{
+	int top = ps->stack[--ps->depth];
+	j->t[top].end = (uint32_t)(i + 1);
+	j->t[top].next = (uint32_t)j->nt;
+	ps->expect = X_COMMA_OR_END;
+	return ps->depth == 0;
+}
+
+/* After a value inside a container: ',' or the closing bracket.
+ * Returns 0 to go on, 1 when the record ended, -1 on a syntax error. */
+static int after_value(sg_json *j, pstate *ps, size_t i)
+{
+	int top = ps->stack[ps->depth - 1];
+	int obj = j->t[top].type == SG_J_OBJ;
+	if (j->s[i] == ',') {
+		ps->expect = obj ? X_KEY : X_VALUE;
+		return 0;
+	}
+	if (j->s[i] != (obj ? '}' : ']'))
+		return fail(j, i, "expected ',' or a closing bracket");
+	return close_container(j, ps, i);
+}
+
+/* One step at byte i (not blank): returns the next index, or (size_t)-1 on
+ * an error, or n + 1 when the record ended at i - 1. */
+static size_t step(sg_json *j, pstate *ps, size_t i)
+{
+	char c = j->s[i];
+	int r;
+	switch (ps->expect) {
+	case X_COMMA_OR_END:
+		r = after_value(j, ps, i);
+		return r < 0 ? (size_t)-1 : r ? j->n + 1 + i + 1 : i + 1;
+	case X_COLON:
+		if (c != ':')
+			return fail(j, i, "expected ':'"), (size_t)-1;
+		ps->expect = X_VALUE;
+		return i + 1;
+	case X_KEY_OR_END:
+	case X_VALUE_OR_END:
+		if (c == (ps->expect == X_KEY_OR_END ? '}' : ']'))
+			return close_container(j, ps, i) ? j->n + 1 + i + 1 : i + 1;
+		break;
+	}
+	if (ps->expect == X_KEY || ps->expect == X_KEY_OR_END) {
+		if (c != '"')
+			return fail(j, i, "expected a key"), (size_t)-1;
+		ps->expect = X_COLON;
+		return scalar(j, i);
+	}
+	if (c == '{' || c == '[') {
+		if (ps->depth >= SG_LINT_MAX_JSON_DEPTH)
+			return fail(j, i, "nested too deeply"), (size_t)-1;
+		ps->stack[ps->depth++] = push(j, c == '{' ? SG_J_OBJ : SG_J_ARR, i);
+		ps->expect = c == '{' ? X_KEY_OR_END : X_VALUE_OR_END;
+		return i + 1;
+	}
+	size_t e = scalar(j, i);
+	if (e == (size_t)-1)
+		return e;
+	ps->expect = X_COMMA_OR_END;
+	return ps->depth ? e : j->n + 1 + e;
+}
+
 int sg_lint_json_parse(sg_json *j, const char *s, size_t n)
 {
-	int stack[SG_LINT_MAX_JSON_DEPTH];
-	int depth = 0, expect = X_VALUE;
+	pstate ps;
+	ps.depth = 0;
+	ps.expect = X_VALUE;
 	size_t i = 0;
 	j->s = s;
 	j->n = n;
 	j->nt = 0;
 	j->err = NULL;
 	j->err_at = 0;
-	if (n >= UINT32_MAX)
+	if (n >= UINT32_MAX / 2)
 		return fail(j, 0, "record too large");
 	for (;;) {
 		i = skip_ws(s, n, i);
 		if (i >= n)
-			break;
-		char c = s[i];
-		if (expect == X_COMMA_OR_END) {
-			int top = stack[depth - 1];
-			char close = j->t[top].type == SG_J_OBJ ? '}' : ']';
-			if (c == ',') {
-				expect = j->t[top].type == SG_J_OBJ ? X_KEY : X_VALUE;
-				i++;
-				continue;
-			}
-			if (c != close)
-				return fail(j, i, "expected ',' or a closing bracket");
-			j->t[top].end = (uint32_t)(i + 1);
-			j->t[top].next = (uint32_t)j->nt;
-			depth--;
-			i++;
-			if (!depth)
-				goto done;
-			continue;
-		}
-		if (expect == X_COLON) {
-			if (c != ':')
-				return fail(j, i, "expected ':'");
-			expect = X_VALUE;
-			i++;
-			continue;
-		}
-		if ((expect == X_KEY_OR_END && c == '}') || (expect == X_VALUE_OR_END && c == ']')) {
-			int top = stack[--depth];
-			j->t[top].end = (uint32_t)(i + 1);
-			j->t[top].next = (uint32_t)j->nt;
-			i++;
-			if (!depth)
-				goto done;
-			expect = X_COMMA_OR_END;
-			continue;
-		}
-		if (expect == X_KEY || expect == X_KEY_OR_END) {
-			if (c != '"')
-				return fail(j, i, "expected a key");
-			i = scalar(j, i);
-			if (i == (size_t)-1)
-				return -1;
-			expect = X_COLON;
-			continue;
-		}
-		/* a value */
-		if (c == '{' || c == '[') {
-			if (depth >= SG_LINT_MAX_JSON_DEPTH)
-				return fail(j, i, "nested too deeply");
-			stack[depth++] = push(j, c == '{' ? SG_J_OBJ : SG_J_ARR, i);
-			expect = c == '{' ? X_KEY_OR_END : X_VALUE_OR_END;
-			i++;
-			continue;
-		}
-		i = scalar(j, i);
+			return fail(j, n, j->nt ? "truncated record" : "empty record");
+		i = step(j, &ps, i);
 		if (i == (size_t)-1)
 			return -1;
-		if (!depth)
-			goto done;
-		expect = X_COMMA_OR_END;
+		if (i > n) {	/* the record ended: only blanks may follow */
+			i = skip_ws(s, n, i - n - 1);
+			return i < n ? fail(j, i, "text after the record") : 0;
+		}
 	}
-	return fail(j, n, j->nt ? "truncated record" : "empty record");
-done:
-	i = skip_ws(s, n, i);
-	if (i < n)
-		return fail(j, i, "text after the record");
-	return 0;
 }
 
 /* ---- access ---------------------------------------------------------------------------- */
