@@ -12,6 +12,12 @@ root=$(cd "$here/../.." && pwd)
 export NO_COLOR=1
 RULES="--no-builtin --no-user --rules $root/rules/00-core.json --rules $here/rules.json --home /home/u --cwd /work/proj"
 cd "$here" || exit 2
+for tool in jq python3 gzip base64; do
+	command -v $tool >/dev/null 2>&1 && continue
+	skip "$(basename "$0")" "$tool is not installed (the lint tests need jq, python3, gzip, base64)"
+	tap_done
+	exit 0
+done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # Keep rule-set snapshots out of the user's cache, and off: a snapshot hit
