@@ -33,6 +33,7 @@ my @f = (["A", $a], ["A && B", "$a && true"], ["B && A", "true && $a"], ["A; B",
 	["B; A", "true; $a"], ["A | B", "$a | cat"], ["B | A", "true | $a"], ['$(A)', "echo \$( $a\n)"],
 	["bash -c 'A'", "bash -c '$q'"], ["( A )", "( $a\n)"]);
 push @f, (["sudo A", "sudo $a"], ["env A", "env $a"], ["command A", "command $a"]) if $plain;
+@f = grep { $_->[0] eq "A" || $_->[0] eq "bash -c 'A'" } @f if $ENV{UNPARSABLE};
 print "$_->[0]\t", esc($_->[1]), "\n" for @f;
 EOF
 
@@ -51,7 +52,15 @@ for f in "$here"/check/*; do
 			single=1
 		fi
 	fi
-	SINGLE=$single perl "$tmp/comp.pl" <"$f" >"$tmp/forms"
+	# an unparsable A is only checked inside bash -c '...' (as fuzz_check does)
+	# shellcheck disable=SC2086
+	if printf '%s' "$(perl -0777 -pe 's/\\/\\\\/g; s/\t/\\t/g; s/\n/\\n/g; s/\r/\\r/g' "$f")" |
+		"$SG_BIN" check --batch $ctx 2>/dev/null | grep -q '"unparsable"'; then
+		unparsable=1
+	else
+		unparsable=0
+	fi
+	SINGLE=$single UNPARSABLE=$unparsable perl "$tmp/comp.pl" <"$f" >"$tmp/forms"
 	cut -f2- "$tmp/forms" >"$tmp/in"
 	# shellcheck disable=SC2086
 	"$SG_BIN" check --batch $ctx <"$tmp/in" >"$tmp/out" 2>"$tmp/err"
