@@ -40,7 +40,7 @@ lint --format sarif "$tmp/none-such-dir-xyz" 2>/dev/null
 cp "$tmp/out" "$tmp/empty.sarif"
 
 # schema validation
-cache=${SG_NPM_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/shellgate-test-npm}
+cache=${SG_NPM_CACHE:-${HOME:-/tmp}/.cache/shellgate-test-npm}
 need="ajv@8.17.1 ajv-draft-04@1.0.0 ajv-formats@3.0.1 @microsoft/jest-sarif@1.0.0-beta.0"
 have() { [ -f "$cache/node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json" ] && [ -d "$cache/node_modules/ajv-draft-04" ] && [ -d "$cache/node_modules/ajv-formats" ]; }
 why=""
