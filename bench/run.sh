@@ -210,7 +210,14 @@ for l in open(sys.argv[1]):
 			done
 			rc=0
 			# shellcheck disable=SC2086
-			env $envs valgrind --tool=callgrind --callgrind-out-file="$W/cg/s.out" "$@" < "$input" > /dev/null 2>&1 || rc=$?
+			env $envs valgrind --tool=callgrind --callgrind-out-file="$W/cg/s.out" "$@" < "$input" > "$W/cg/s.stdout" 2>/dev/null || rc=$?
+			# The parse timeout is wall-clock time: under callgrind a large
+			# input can time out and be judged unparsable early. Such counts
+			# are not comparable; mark them (status 999).
+			if [ "$rc" -lt 128 ] && [ -f "$W/out/$name.out" ] &&
+				[ "$(head -n 2 "$W/cg/s.stdout")" != "$(head -n 2 "$W/out/$name.out")" ]; then
+				rc=999
+			fi
 			echo "$name $(sed -n 's/^totals: *//p' "$W/cg/s.out" 2>/dev/null | head -1) $rc" >> "$W/cg/scale_totals.txt"
 		done < "$W/spec_scale.tsv"
 		rm -f "$W/cg/s.out"
