@@ -171,6 +171,86 @@ static void lower_script(lctx *c, sg_cmd *outer, const char *wname, const sg_wor
 
 /* ---- kinds ------------------------------------------------------------------------ */
 
+static sg_cmd *emit_inner(lctx *c, sg_cmd *outer, const char *wname, sg_word *words, size_t n,
+			  sg_assign *as, size_t nas, const char *cwd, int cwd_set, unsigned ctx,
+			  sg_cmd **fed, size_t nfed);
+
+/* What xargs/parallel read from stdin, when a feeder prints static text (no
+ * -a/--arg-file: then the input is a file we do not read). */
+static const char *xargs_static_input(lctx *c, sg_cmd *cmd)
+{
+	for (size_t i = 1; i < cmd->argc; i++) {
+		const char *t = cmd->argv[i].text;
+		if (!strcmp(t, "-a") || !strncmp(t, "--arg-file", 10) || !strcmp(t, "::::"))
+			return NULL;
+	}
+	if (cmd->nfed_by != 1)
+		return NULL;
+	return sg_lower_static_output(c, cmd->fed_by[0]);
+}
+
+/* split static input into items: lines, or blank-separated words */
+static size_t split_items(lctx *c, const char *in, int lines, const char **out, size_t max)
+{
+	size_t n = 0;
+	const char *p = in;
+	while (*p && n < max) {
+		while (*p && (lines ? *p == '\n' : strchr(" \t\n", *p) != NULL))
+			p++;
+		if (!*p)
+			break;
+		size_t l = lines ? strcspn(p, "\n") : strcspn(p, " \t\n");
+		out[n++] = sg_arena_strndup(c->st->A, p, l);
+		p += l;
+	}
+	if (*p && n == max)
+		lower_limit(c, "SG_MAX_VARIANTS");
+	return n;
+}
+
+static void xargs_runs(lctx *c, sg_cmd *cmd, const lwords *inner, const char *input, const char *repl,
+		       sg_assign *as, size_t nas, const char *cwd, int cwd_set)
+{
+	const char *items[SG_MAX_VARIANTS];
+	size_t n = split_items(c, input, repl != NULL, items, SG_MAX_VARIANTS);
+	if (!repl) {
+		/* xargs CMD: every item appended to one run */
+		lwords w = { 0 };
+		for (size_t k = 0; k < inner->n; k++)
+			if (!(inner->w[k].flags & SG_W_DYNAMIC) || inner->w[k].len)
+				lwords_push(c, &w, &inner->w[k]);
+		for (size_t k = 0; k < n; k++) {
+			sg_word x = lw_word_static(c, items[k], strlen(items[k]), cmd->start, cmd->end);
+			x.base_cwd = c->cwd;
+			lwords_push(c, &w, &x);
+		}
+		emit_inner(c, cmd, cmd->name, w.w, w.n, as, nas, cwd, cwd_set, SG_C_XARGS_ARGS, cmd->fed_by, cmd->nfed_by);
+		return;
+	}
+	for (size_t k = 0; k < n; k++) {
+		lwords w = { 0 };
+		for (size_t j = 0; j < inner->n; j++) {
+			sg_word x = inner->w[j];
+			const char *at = strstr(x.text, repl);
+			if (at) {
+				sg_buf b;
+				sg_buf_init(&b);
+				const char *t = x.text;
+				while ((at = strstr(t, repl))) {
+					sg_buf_add(&b, t, (size_t)(at - t));
+					sg_buf_adds(&b, items[k]);
+					t = at + strlen(repl);
+				}
+				sg_buf_adds(&b, t);
+				x = lw_word_static(c, b.data, b.len, x.start, x.end);
+				sg_buf_free(&b);
+			}
+			lwords_push(c, &w, &x);
+		}
+		emit_inner(c, cmd, cmd->name, w.w, w.n, as, nas, cwd, cwd_set, SG_C_XARGS_ARGS, cmd->fed_by, cmd->nfed_by);
+	}
+}
+
 static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 {
 	sg_arena *A = c->st->A;
@@ -200,6 +280,12 @@ static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 				    (sg_strlist_has(&w->replace_options, key) && strcmp(key, "-i"));
 			if (sg_strlist_has(&w->no_exec_options, key))
 				return 1;
+			if (sg_strlist_has(&w->replace_options, key) && ((nm && !strchr(a->text, '=')) || !strcmp(a->text, "-i"))) {
+				/* --replace / -i alone: the replace string is {} */
+				repl = "{}";
+				i++;
+				continue;
+			}
 			if (nm && strchr(a->text, '=')) {
 				val = strchr(a->text, '=') + 1;
 			} else if (!nm && a->len > 2 && takes) {
@@ -248,7 +334,8 @@ static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 			}
 			continue;
 		}
-		if (w->assignments && !(a->flags & SG_W_DYNAMIC) && strchr(a->text, '=') &&
+		if (w->assignments && strchr(a->text, '=') &&
+		    (size_t)(strchr(a->text, '=') - a->text) < a->static_prefix &&
 		    lw_is_name(a->text, (size_t)(strchr(a->text, '=') - a->text))) {
 			sg_assign *na = sg_arena_alloc(A, (nas + 1) * sizeof *na);
 			if (nas)
@@ -257,6 +344,8 @@ static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 			const char *eq = strchr(a->text, '=');
 			as[nas].name = sg_arena_strndup(A, a->text, (size_t)(eq - a->text));
 			as[nas].value = lw_word_static(c, eq + 1, strlen(eq + 1), a->start, a->end);
+			if (a->flags & SG_W_DYNAMIC)
+				as[nas].value.flags |= SG_W_DYNAMIC, as[nas].value.static_prefix = 0;
 			nas++;
 			i++;
 			continue;
@@ -271,11 +360,34 @@ static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 	if (w->no_inner)
 		return ran;
 	lwords inner = { 0 };
-	for (size_t k = 0; k < prefix.n; k++)
+	size_t pk = 0;
+	/* env -S 'A=b cmd': the split words are processed like arguments, so
+	 * leading assignments stay assignments */
+	while (w->assignments && pk < prefix.n && strchr(prefix.w[pk].text, '=') &&
+	       lw_is_name(prefix.w[pk].text, (size_t)(strchr(prefix.w[pk].text, '=') - prefix.w[pk].text))) {
+		const char *eq = strchr(prefix.w[pk].text, '=');
+		sg_assign *na = sg_arena_alloc(A, (nas + 1) * sizeof *na);
+		if (nas)
+			memcpy(na, as, nas * sizeof *na);
+		as = na;
+		as[nas].name = sg_arena_strndup(A, prefix.w[pk].text, (size_t)(eq - prefix.w[pk].text));
+		as[nas].value = lw_word_static(c, eq + 1, strlen(eq + 1), prefix.w[pk].start, prefix.w[pk].end);
+		nas++;
+		pk++;
+	}
+	for (size_t k = pk; k < prefix.n; k++)
 		lwords_push(c, &inner, &prefix.w[k]);
+	if (pk == prefix.n) {
+		/* assignments after the split words too (env -S 'A=1' B=2 cmd) */
+		while (w->assignments && i < cmd->argc && strchr(cmd->argv[i].text, '=') &&
+		       (size_t)(strchr(cmd->argv[i].text, '=') - cmd->argv[i].text) < cmd->argv[i].static_prefix &&
+		       lw_is_name(cmd->argv[i].text, (size_t)(strchr(cmd->argv[i].text, '=') - cmd->argv[i].text)))
+			i++;
+	}
+	const char *xin = xargs ? xargs_static_input(c, cmd) : NULL;
 	for (size_t k = i; k < cmd->argc; k++) {
 		sg_word x = cmd->argv[k];
-		if (xargs && repl && strstr(x.text, repl)) {
+		if (xargs && repl && !xin && strstr(x.text, repl)) {
 			size_t off = (size_t)(strstr(x.text, repl) - x.text);
 			x.flags |= SG_W_DYNAMIC;
 			if (off < x.static_prefix)
@@ -287,6 +399,13 @@ static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 		if (inner.n == 0) {
 			sg_word e = lw_word_static(c, "echo", 4, cmd->start, cmd->end);
 			lwords_push(c, &inner, &e);
+		}
+		const char *items = xin;
+		if (items) {
+			/* the input is known (echo / | xargs rm -rf): one run per item
+			 * with -I, else the items appended */
+			xargs_runs(c, cmd, &inner, items, repl, as, nas, cwd, cwd_set);
+			return 1;
 		}
 		if (!repl) {
 			/* arguments arrive from stdin: paths unknown, or below find's roots */
@@ -453,18 +572,6 @@ static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 	return 0;
 }
 
-static void shquote(sg_buf *b, const char *s)
-{
-	sg_buf_addc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sg_buf_adds(b, "'\\''");
-		else
-			sg_buf_addc(b, *s);
-	}
-	sg_buf_addc(b, '\'');
-}
-
 /* length of a GNU parallel replacement string at s ({} {.} {/} {//} {/.} {#} {%} {N}), 0 if none */
 static size_t repl_at(const char *s)
 {
@@ -482,47 +589,127 @@ static size_t repl_at(const char *s)
 	return 0;
 }
 
-static int unwrap_parallel(lctx *c, sg_cmd *cmd, const sg_wrapper *w, size_t i, size_t end, int remote)
+/* one input substituted into the template words ({} ... or appended) */
+static void par_words(lctx *c, const sg_cmd *cmd, size_t i, size_t end, const sg_word *in, lwords *out)
 {
-	unsigned fl = 0;
-	int runs = 0;
-	for (size_t k = end; k < cmd->argc; k++) {
-		const sg_word *in = &cmd->argv[k];
-		if (sg_strlist_has(&w->stop_at, in->text))
-			continue;
-		if (runs++ >= SG_MAX_VARIANTS) {
-			lower_limit(c, "SG_MAX_VARIANTS");
-			break;
-		}
+	int replaced = 0;
+	for (size_t t = i; t < end; t++) {
+		const char *x = cmd->argv[t].text;
 		sg_buf b;
 		sg_buf_init(&b);
-		int replaced = 0;
-		for (size_t t = i; t < end; t++) {
-			if (t > i)
-				sg_buf_addc(&b, ' ');
-			const char *x = cmd->argv[t].text;
-			fl |= cmd->argv[t].flags;
-			while (*x) {
-				size_t rl = repl_at(x);
-				if (rl) {
-					shquote(&b, in->text);
-					x += rl;
-					replaced = 1;
-				} else {
-					sg_buf_addc(&b, *x++);
-				}
+		int here = 0;
+		while (*x) {
+			size_t rl = repl_at(x);
+			if (rl) {
+				sg_buf_adds(&b, in->text);
+				x += rl;
+				here = replaced = 1;
+			} else {
+				sg_buf_addc(&b, *x++);
 			}
 		}
-		if (!replaced) {
-			sg_buf_addc(&b, ' ');
-			shquote(&b, in->text);
+		sg_word wd = cmd->argv[t];
+		if (here) {
+			wd = lw_word_static(c, b.data ? b.data : "", b.len, cmd->argv[t].start, cmd->argv[t].end);
+			wd.flags = (cmd->argv[t].flags | in->flags) & SG_W_DYNAMIC;
+			if (wd.flags)
+				wd.static_prefix = 0;
 		}
-		sg_word sw = lw_word_static(c, b.data, b.len, cmd->argv[i].start, cmd->argv[cmd->argc - 1].end);
-		sw.flags = (fl | in->flags) & SG_W_DYNAMIC;
 		sg_buf_free(&b);
+		lwords_push(c, out, &wd);
+	}
+	if (!replaced)
+		lwords_push(c, out, in);
+}
+
+/* Does text parse without errors? (parallel's shell reading is judged only
+ * when it is shell at all; its argv reading is always judged) */
+static int parses_clean(lctx *c, const char *text, size_t len)
+{
+	int st;
+	TSTree *t = sg_parse(c->st->parser, text, len, &st);
+	if (!t)
+		return 0;
+	int ok = !ts_node_has_error(ts_tree_root_node(t));
+	ts_tree_delete(t);
+	return ok;
+}
+
+static void par_shell(lctx *c, sg_cmd *cmd, const lwords *w, int remote)
+{
+	sg_buf b;
+	sg_buf_init(&b);
+	unsigned fl = 0;
+	for (size_t k = 0; k < w->n; k++) {
+		if (k)
+			sg_buf_addc(&b, ' ');
+		sg_buf_add(&b, w->w[k].text, w->w[k].len);
+		fl |= w->w[k].flags;
+	}
+	if (b.len && parses_clean(c, b.data, b.len)) {
+		sg_word sw = lw_word_static(c, b.data, b.len, cmd->start, cmd->end);
+		sw.flags = fl & SG_W_DYNAMIC;
 		lower_script(c, cmd, cmd->name, &sw, NULL, 0, remote ? SG_C_REMOTE : 0, cmd->fed_by, cmd->nfed_by);
 	}
-	return runs > 0;
+	sg_buf_free(&b);
+}
+
+/* GNU parallel: CMD ::: INPUTS (or inputs on stdin); each input replaces
+ * {} {.} {/} {1} ... or is appended. Judged both as argv (-q) and as shell
+ * text (the default); without CMD the inputs are commands. */
+static int unwrap_parallel(lctx *c, sg_cmd *cmd, const sg_wrapper *w, size_t i, int remote)
+{
+	size_t end = cmd->argc;
+	for (size_t k = i; k < cmd->argc; k++)
+		if (!(cmd->argv[k].flags & SG_W_DYNAMIC) && sg_strlist_has(&w->stop_at, cmd->argv[k].text)) {
+			end = k;
+			break;
+		}
+	sg_word ins[SG_MAX_VARIANTS];
+	size_t nin = 0;
+	int known = 1;
+	if (end < cmd->argc) {
+		for (size_t k = end; k < cmd->argc; k++) {
+			if (sg_strlist_has(&w->stop_at, cmd->argv[k].text))
+				continue;
+			if (nin == SG_MAX_VARIANTS) {
+				lower_limit(c, "SG_MAX_VARIANTS");
+				break;
+			}
+			ins[nin++] = cmd->argv[k];
+		}
+	} else {
+		const char *in = xargs_static_input(c, cmd);
+		const char *items[SG_MAX_VARIANTS];
+		size_t n = in ? split_items(c, in, 1, items, SG_MAX_VARIANTS) : 0;
+		for (size_t k = 0; k < n; k++)
+			ins[nin++] = lw_word_static(c, items[k], strlen(items[k]), cmd->start, cmd->end);
+		if (!in) {
+			known = 0;
+			ins[nin] = lw_word_static(c, "{stdin}", 7, cmd->start, cmd->end);
+			ins[nin].flags |= SG_W_DYNAMIC;
+			ins[nin].static_prefix = 0;
+			nin++;
+		}
+	}
+	if (end == i) {
+		/* no command: every input is one */
+		if (!known) {
+			cmd->ctx |= SG_C_DYNAMIC_INPUT;
+			return 1;
+		}
+		for (size_t k = 0; k < nin; k++)
+			lower_script(c, cmd, cmd->name, &ins[k], NULL, 0, remote ? SG_C_REMOTE : 0, cmd->fed_by, cmd->nfed_by);
+		return 1;
+	}
+	for (size_t k = 0; k < nin; k++) {
+		lwords wd = { 0 };
+		par_words(c, cmd, i, end, &ins[k], &wd);
+		emit_inner(c, cmd, cmd->name, wd.w, wd.n, NULL, 0, NULL, 0, known ? 0 : SG_C_XARGS_ARGS, cmd->fed_by,
+			   cmd->nfed_by);
+		par_shell(c, cmd, &wd, remote);
+	}
+	return 1;
 }
 
 static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
@@ -541,6 +728,8 @@ static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
 				char so[3] = { '-', a->text[1], 0 };
 				if (!key)
 					key = so;
+				if (sg_strlist_has(&w->no_exec_options, key))
+					return 1;	/* --dry-run, --version: nothing runs */
 				if (sg_strlist_has(&w->options_with_value, key) && !strchr(a->text, '=') &&
 				    (a->text[1] == '-' || a->len == 2))
 					i++;
@@ -555,6 +744,8 @@ static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
 			break;
 		}
 	}
+	if (w->kind == SG_WK_JOIN && w->stop_at.n)
+		return unwrap_parallel(c, cmd, w, i, remote);
 	if (i >= cmd->argc)
 		return 0;
 	size_t end = cmd->argc;
@@ -565,11 +756,6 @@ static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
 		}
 	if (end == i)
 		return 0;
-	/* parallel CMD ::: ARGS: each input replaces {} (and {.} {/} {1} ...)
-	 * in the command, or is appended to it; each run is judged */
-	size_t tail = end < cmd->argc ? end : 0;
-	if (tail)
-		return unwrap_parallel(c, cmd, w, i, end, remote);
 	sg_word sw;
 	if (end == i + 1) {
 		sw = cmd->argv[i];
