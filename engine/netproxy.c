@@ -29,6 +29,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -179,7 +180,7 @@ static int decide(sg_netproxy *p, conn *c, size_t head_end)
 	}
 	*sp1 = *sp2 = 0;
 	int is_connect = !strcmp(line, "CONNECT");
-	char *target = sp1 + 1, *host;
+	char *target = sp1 + 1, *host, path[1024] = "/";
 	const char *port;
 	if (!is_connect) {
 		if (strncasecmp(target, "http://", 7)) {
@@ -187,7 +188,10 @@ static int decide(sg_netproxy *p, conn *c, size_t head_end)
 			return -1;
 		}
 		target += 7;
-		target[strcspn(target, "/?#")] = 0;
+		size_t hl = strcspn(target, "/?#");
+		if (target[hl] == '/' || target[hl] == '?')
+			snprintf(path, sizeof path, "%s%s", target[hl] == '?' ? "/" : "", target + hl);
+		target[hl] = 0;
 	}
 	if (strchr(target, '@') || split_hostport(target, is_connect ? "443" : "80", &host, &port) < 0) {
 		reply(c->fd[0], "400 Bad Request", NULL);
@@ -202,15 +206,21 @@ static int decide(sg_netproxy *p, conn *c, size_t head_end)
 		reply(c->fd[0], up == -EACCES ? "403 Forbidden" : "502 Bad Gateway", host);
 		return -1;
 	}
-	size_t skip = is_connect ? head_end : 0;
-	if (is_connect)
+	size_t skip = is_connect ? head_end : ll;
+	size_t n = 0;
+	if (is_connect) {
 		(void)sg_write_all(c->fd[0], "HTTP/1.1 200 Connection established\r\n\r\n", 39);
-	/* What followed the head (or the whole request) goes upstream. */
+	} else {
+		/* Absolute form to origin form, as origin servers expect. */
+		int k = snprintf(c->buf[0], RELAY_BUF, "%s %s %s", line, path, sp2 + 1);
+		n = k > 0 && (size_t)k < RELAY_BUF ? (size_t)k : 0;
+	}
+	/* What followed the head (or the rest of the request) goes upstream. */
 	size_t rest = c->hlen - skip;
-	if (rest > RELAY_BUF)
-		rest = RELAY_BUF;
-	memcpy(c->buf[0], c->head + skip, rest);
-	c->len[0] = rest;
+	if (rest > RELAY_BUF - n)
+		rest = RELAY_BUF - n;
+	memcpy(c->buf[0] + n, c->head + skip, rest);
+	c->len[0] = n + rest;
 	return up;
 }
 
@@ -306,6 +316,9 @@ static void accept_one(sg_netproxy *p)
 int sg_netproxy_serve(sg_netproxy *p, int stop_fd)
 {
 	struct pollfd pf[2 + 2 * SG_SBX_PROXY_CONNS];
+	/* A peer that hangs up mid-write must cost one connection, not the
+	 * process: writes then fail with EPIPE instead of raising SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
 	for (;;) {
 		size_t n = 0;
 		pf[n++] = (struct pollfd){ stop_fd, POLLIN, 0 };

@@ -413,8 +413,11 @@ static pid_t spawn(launch *L, int *pidfd)
 		warn_layer(L, SG_L_USERNS, e, "no mount, pid or network namespace; Landlock and seccomp only");
 		L->use_ns = 0;
 	}
-	ca.flags = CLONE_PIDFD;
-	return (pid_t)syscall(SYS_clone3, &ca, sizeof ca);
+	/* Plain fork: clone3 itself may be what is missing (or filtered). */
+	pid_t pid = fork();
+	if (pid > 0)
+		*pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	return pid;
 }
 
 static int wait_child(pid_t pid)
