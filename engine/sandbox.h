@@ -224,8 +224,10 @@ char **sg_sandbox_container_argv(const sg_sandbox_spec *s, const char *engine, c
 /* ---- macOS Seatbelt generator (seatbelt.c, portable) ---------------------------------- */
 
 /* Appends an SBPL profile for spec to out. Paths are emitted as given
- * (canonical absolute). 0, or -1 when a path cannot be expressed. */
+ * (canonical absolute). 0, or -1 when a path cannot be expressed.
+ * _port: with --net allow, the loopback port of the proxy. */
 int sg_seatbelt_profile(const sg_sandbox_spec *s, sg_buf *out);
+int sg_seatbelt_profile_port(const sg_sandbox_spec *s, int proxy_port, sg_buf *out);
 
 /* ---- network allowlist proxy (netproxy.c) ----------------------------------------- */
 
