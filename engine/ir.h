@@ -50,9 +50,10 @@ enum {
 	SG_P_GIT = 1u << 11,	/* .git directory or inside it */
 	SG_P_ANCESTOR = 1u << 12, /* an ancestor of the project or of home */
 	SG_P_CONFIG = 1u << 13,	/* agent/shellgate configuration (self-protection) */
-	SG_P_HARMLESS_DEV = 1u << 14 /* /dev/null, /dev/stdout, /dev/tty ... */
+	SG_P_HARMLESS_DEV = 1u << 14, /* /dev/null, /dev/stdout, /dev/tty ... */
+	SG_P_TEMP_ROOT = 1u << 15 /* /tmp, /var/tmp, $TMPDIR themselves (or all of them) */
 };
-#define SG_P_NCLASSES 15
+#define SG_P_NCLASSES 16
 const char *sg_path_class_name(unsigned bit);
 /* Parses a class name to its bit, 0 when unknown. */
 unsigned sg_path_class_parse(const char *name);

@@ -152,6 +152,9 @@ const char *sg_lower_static_output(lctx *c, sg_cmd *cmd)
 			return NULL;	/* printf -v var ...: no output */
 		}
 		printf_static(cmd, first, &out);
+	} else if (!strcmp(cmd->name, "pwd") && cmd->argc == 1 && cmd->cwd) {
+		sg_buf_adds(&out, cmd->cwd);
+		sg_buf_addc(&out, '\n');
 	} else if (!strcmp(cmd->name, "cat") && cmd->argc == 1) {
 		int found = 0;
 		for (size_t i = 0; i < cmd->nredirs; i++) {
@@ -168,6 +171,11 @@ const char *sg_lower_static_output(lctx *c, sg_cmd *cmd)
 			return NULL;
 		}
 	} else {
+		return NULL;
+	}
+	if (out.len && memchr(out.data, 0, out.len)) {
+		/* a NUL cannot travel in the text we hand on: unknown */
+		sg_buf_free(&out);
 		return NULL;
 	}
 	const char *r = sg_arena_strndup(c->st->A, out.data ? out.data : "", out.len);
@@ -730,10 +738,15 @@ static void lower_pipeline(lctx *c, TSNode n, int depth)
 		if (is_type(ch, "comment"))
 			continue;
 		size_t before = ir->ncmds;
-		/* every stage runs in a subshell: its cd does not leak */
+		/* every stage but the last runs in a subshell: its cd does not
+		 * leak. zsh and bash's lastpipe run the last one in the current
+		 * shell, so a cd there leaves the directory unknown. */
 		const char *cwd = c->cwd;
 		lower_node(c, ch, depth + 1, prev, nprev);
-		c->cwd = cwd;
+		if (i + 1 == nc && c->cwd != cwd && (!c->cwd || !cwd || strcmp(c->cwd, cwd)))
+			c->cwd = NULL;
+		else
+			c->cwd = cwd;
 		size_t after = ir->ncmds;
 		size_t k = 0;
 		prev = after > before ? sg_arena_alloc(c->st->A, (after - before) * sizeof *prev) : NULL;

@@ -121,6 +121,12 @@ sg_cmd *emit_command(lctx *c, sg_word *words, size_t n, sg_assign *as, size_t na
 void lower_limit(lctx *c, const char *what);
 const char *sg_canonical_name(sg_arena *A, const char *prog);
 
+/* inline.c: judges the shell commands inside an inline program; returns 0
+ * (the interpreter is not transparent) */
+int unwrap_inline(lctx *c, sg_cmd *cmd, const sg_wrapper *w);
+/* unwrap.c: judge a script as run by outer (no parameters) */
+void unwrap_lower_script(lctx *c, sg_cmd *outer, const char *wname, const sg_word *script, unsigned ctx);
+
 /* unwrap.c: returns 1 when cmd was a wrapper/shell/eval (inner commands emitted) */
 int unwrap_command(lctx *c, sg_cmd *cmd, const sg_wrapper *w);
 void unwrap_classify_args(lctx *c, sg_cmd *cmd);

@@ -28,7 +28,7 @@ void sg_paths_set_fs(int enabled)
 
 static const char *const class_names[SG_P_NCLASSES] = {
 	"root", "home", "in_home", "system", "project", "project_root", "outside", "temp",
-	"device", "secret", "unknown", "git", "ancestor", "config", "harmless_device"
+	"device", "secret", "unknown", "git", "ancestor", "config", "harmless_device", "temp_root"
 };
 
 const char *sg_path_class_name(unsigned bit)
@@ -274,13 +274,26 @@ static unsigned classify_abs(const sg_ir *ir, const sg_ruleset *rs, const char *
 		cls |= SG_P_PROJECT_ROOT;
 	if (all_of && !strcmp(abs, "/"))
 		cls |= SG_P_ROOT;
-	int temp = 0;
+	int temp = 0, temp_root = 0;
 	for (int i = 0; temp_dirs[i]; i++)
-		if (has_prefix_dir(abs, temp_dirs[i]))
+		if (has_prefix_dir(abs, temp_dirs[i])) {
 			temp = 1;
+			temp_root |= !strcmp(abs, temp_dirs[i]);
+		}
 	const char *td = getenv("TMPDIR");
-	if (td && td[0] == '/' && strlen(td) > 1 && has_prefix_dir(abs, td))
+	if (td && td[0] == '/' && strlen(td) > 1 && has_prefix_dir(abs, td)) {
 		temp = 1;
+		char tn[PATH_MAX];
+		size_t tl = strlen(td);
+		if (tl < sizeof tn) {
+			memcpy(tn, td, tl + 1);
+			while (tl > 1 && tn[tl - 1] == '/')
+				tn[--tl] = 0;
+			temp_root |= !strcmp(abs, tn);
+		}
+	}
+	if (temp_root)
+		cls |= SG_P_TEMP_ROOT;
 	int harmless = 0;
 	for (int i = 0; harmless_devs[i]; i++)
 		if (!strcmp(abs, harmless_devs[i]))
@@ -440,14 +453,14 @@ const sg_path *sg_path_of_word(const sg_ir *ir, const sg_ruleset *rs, sg_word *w
 		return p;
 	}
 	p->abs = abs;
-	/* A word holding a blank followed by an absolute or home path
-	 * ("cat ~/.ssh/id_rsa" passed as data) is text, not a file name: the
+	/* A word holding a blank followed by an absolute, home or relative
+	 * path ("cat ~/.ssh/id_rsa", "cat .env" passed as data) is text, not a file name: the
 	 * rule-file patterns (secret, config) are not applied to it. Its
 	 * built-in classes (project, outside, system ...) still are. */
 	int text = 0;
 	for (size_t i = 0; i + 1 < w->len && !text; i++)
 		text = (w->text[i] == ' ' || w->text[i] == '\t' || w->text[i] == '\n') &&
-		       (w->text[i + 1] == '/' || w->text[i + 1] == '~');
+		       (w->text[i + 1] == '/' || w->text[i + 1] == '~' || w->text[i + 1] == '.');
 	p->classes = classify_full(ir, text ? NULL : rs, abs, all_of, &p->real) | extra;
 	return p;
 }

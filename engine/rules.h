@@ -32,7 +32,7 @@ typedef struct sg_program {
 } sg_program;
 
 typedef enum {
-	SG_WK_EXEC = 0, SG_WK_SHELL, SG_WK_EVAL, SG_WK_XARGS, SG_WK_FIND, SG_WK_JOIN, SG_WK_SOURCE
+	SG_WK_EXEC = 0, SG_WK_SHELL, SG_WK_EVAL, SG_WK_XARGS, SG_WK_FIND, SG_WK_JOIN, SG_WK_SOURCE, SG_WK_INLINE
 } sg_wrapper_kind;
 
 typedef struct sg_wrapper {
@@ -40,6 +40,9 @@ typedef struct sg_wrapper {
 	sg_wrapper_kind kind;
 	sg_strlist options_with_value, chdir_options, split_options, shell_options,
 		no_exec_options, replace_options, exec_actions, stop_at;
+	sg_strlist code_options, calls;	/* kind inline: options whose value is code; shell-out calls */
+	int code_positional;		/* kind inline: the first positional is the program (awk) */
+	int backticks;			/* kind inline: `cmd` in the code runs cmd (perl, ruby, php) */
 	int skip_positionals;
 	int assignments;
 	int remote;

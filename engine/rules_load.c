@@ -309,6 +309,7 @@ static const struct {
 } wkinds[] = {
 	{ "exec", SG_WK_EXEC }, { "shell", SG_WK_SHELL }, { "eval", SG_WK_EVAL },
 	{ "xargs", SG_WK_XARGS }, { "find", SG_WK_FIND }, { "join", SG_WK_JOIN }, { "source", SG_WK_SOURCE },
+	{ "inline", SG_WK_INLINE },
 };
 
 static void load_wrapper(ldctx *L, const cJSON *wj, size_t off)
@@ -338,6 +339,10 @@ static void load_wrapper(ldctx *L, const cJSON *wj, size_t off)
 			dst = &w->exec_actions;
 		else if (!strcmp(k, "stop_at"))
 			dst = &w->stop_at;
+		else if (!strcmp(k, "code_options"))
+			dst = &w->code_options;
+		else if (!strcmp(k, "calls"))
+			dst = &w->calls;
 		if (dst) {
 			if (to_strlist(L->rs, x, dst) < 0)
 				lerr(L, off, "wrapper: '%s' must list strings", k);
@@ -349,7 +354,7 @@ static void load_wrapper(ldctx *L, const cJSON *wj, size_t off)
 				if (cJSON_IsString(x) && !strcmp(x->valuestring, wkinds[i].name))
 					break;
 			if (i == sizeof wkinds / sizeof wkinds[0])
-				lerr(L, off, "wrapper: unknown kind (exec, shell, eval, xargs, find, join, source)");
+				lerr(L, off, "wrapper: unknown kind (exec, shell, eval, xargs, find, join, source, inline)");
 			else
 				w->kind = wkinds[i].kind, have_kind = 1;
 		} else if (!strcmp(k, "skip_positionals") && cJSON_IsNumber(x) && x->valueint >= 0 && x->valueint < 16) {
@@ -360,6 +365,10 @@ static void load_wrapper(ldctx *L, const cJSON *wj, size_t off)
 			w->remote = cJSON_IsTrue(x);
 		} else if (!strcmp(k, "no_inner") && cJSON_IsBool(x)) {
 			w->no_inner = cJSON_IsTrue(x);
+		} else if (!strcmp(k, "code_positional") && cJSON_IsBool(x)) {
+			w->code_positional = cJSON_IsTrue(x);
+		} else if (!strcmp(k, "backticks") && cJSON_IsBool(x)) {
+			w->backticks = cJSON_IsTrue(x);
 		} else {
 			lerr(L, off, "wrapper: unknown or invalid key '%s'", k);
 		}
@@ -370,6 +379,7 @@ static void load_wrapper(ldctx *L, const cJSON *wj, size_t off)
 		lerr(L, off, "wrapper: 'kind' is required");
 	/* options that take a shell script or a split string take a value */
 	strlist_merge(L->rs, &w->options_with_value, &w->chdir_options);
+	strlist_merge(L->rs, &w->options_with_value, &w->code_options);
 	sg_ruleset *rs_ = L->rs;
 	PUSH(L->rs->wrappers, L->rs->nwrappers, L->rs->capwrappers, w);
 }

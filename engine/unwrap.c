@@ -169,6 +169,11 @@ static void lower_script(lctx *c, sg_cmd *outer, const char *wname, const sg_wor
 	c->arg0 = saved0;
 }
 
+void unwrap_lower_script(lctx *c, sg_cmd *outer, const char *wname, const sg_word *script, unsigned ctx)
+{
+	lower_script(c, outer, wname, script, NULL, 0, ctx, NULL, 0);
+}
+
 /* ---- kinds ------------------------------------------------------------------------ */
 
 static sg_cmd *emit_inner(lctx *c, sg_cmd *outer, const char *wname, sg_word *words, size_t n,
@@ -181,8 +186,9 @@ static const char *xargs_static_input(lctx *c, sg_cmd *cmd)
 {
 	for (size_t i = 1; i < cmd->argc; i++) {
 		const char *t = cmd->argv[i].text;
-		if (!strcmp(t, "-a") || !strncmp(t, "--arg-file", 10) || !strcmp(t, "::::"))
-			return NULL;
+		if (!strcmp(t, "-a") || !strncmp(t, "--arg-file", 10) || !strcmp(t, "::::") || !strcmp(t, "-0") ||
+		    !strcmp(t, "--null") || !strncmp(t, "-d", 2) || !strncmp(t, "--delimiter", 11))
+			return NULL;	/* items from a file, or split another way */
 	}
 	if (cmd->nfed_by != 1)
 		return NULL;
@@ -501,6 +507,8 @@ static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 			for (size_t k = 1; k < a->len; k++) {
 				if (a->text[k] == 'c')
 					want = 1;
+				else if (a->text[k] == 'n' && a->text[0] == '-')
+					return 1;	/* -n: read commands, execute nothing */
 				else if (short_in(&w->options_with_value, a->text[k]))
 					val = 1;
 			}
@@ -511,7 +519,7 @@ static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 	}
 	if (want) {
 		if (i >= cmd->argc)
-			return 0;
+			return 1;	/* -c without a script: an error, nothing runs */
 		lower_script(c, cmd, cmd->name, &cmd->argv[i], cmd->argv + i + 1, cmd->argc - i - 1, 0, cmd->fed_by,
 			     cmd->nfed_by);
 		return 1;
@@ -842,6 +850,7 @@ int unwrap_command(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 	case SG_WK_JOIN: return unwrap_eval(c, cmd, w, w->remote);
 	case SG_WK_FIND: return unwrap_find(c, cmd, w);
 	case SG_WK_SOURCE: return unwrap_source(c, cmd);
+	case SG_WK_INLINE: return unwrap_inline(c, cmd, w);
 	}
 	return 0;
 }

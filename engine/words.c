@@ -672,11 +672,14 @@ static void x_param(xst *x, const char *name, size_t nlen, const char *src, size
 			}
 			return;
 		}
+		/* "$*" joins with the first character of IFS */
+		const char *ifs = lw_var_get1(c, "IFS");
+		char sep = ifs ? ifs[0] : ' ';
 		sg_buf j;
 		sg_buf_init(&j);
 		for (int i = 0; i < c->nparams; i++) {
-			if (i)
-				sg_buf_addc(&j, ' ');
+			if (i && (sep || !ifs))
+				sg_buf_addc(&j, sep ? sep : ' ');
 			sg_buf_adds(&j, c->params[i]);
 		}
 		const char *v = sg_arena_strdup(c->st->A, sg_buf_cstr(&j));
@@ -701,6 +704,13 @@ static void x_param(xst *x, const char *name, size_t nlen, const char *src, size
 	if (!v && !strcmp(nm, "HOME") && c->st->ir->home) {
 		const char *h = c->st->ir->home;
 		x_values(x, &h, 1, quoted);
+		return;
+	}
+	if (!v && !strcmp(nm, "TMPDIR")) {
+		/* the agent's environment is the command's: its TMPDIR, or /tmp */
+		const char *t = getenv("TMPDIR");
+		const char *d = t && t[0] == '/' ? t : "/tmp";
+		x_values(x, &d, 1, quoted);
 		return;
 	}
 	if (!v && !strcmp(nm, "IFS")) {
