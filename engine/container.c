@@ -80,7 +80,7 @@ char **sg_sandbox_container_argv(const sg_sandbox_spec *s, const char *engine, c
 	push(&v, "--volume=%s:%s:%s", s->project, s->project, p->project_rw ? "rw" : "ro");
 	push(&v, "--tmpfs=/tmp:rw,nosuid,nodev,size=%um", p->tmp_mb);
 	if (s->home && strncmp(s->home, s->project, strlen(s->project)))
-		push(&v, "--tmpfs=%s:rw,nosuid,nodev,size=%um,mode=0700", s->home, p->tmp_mb);
+		push(&v, "--tmpfs=%s:rw,nosuid,nodev,size=%um,mode=0700%s", s->home, p->tmp_mb, podman ? ",U" : "");
 	push(&v, "--workdir=%s", s->cwd);
 	push_limits(&v, p, podman);
 	for (size_t i = 0; env && env[i]; i++) {
