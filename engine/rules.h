@@ -43,6 +43,7 @@ typedef struct sg_wrapper {
 	sg_strlist code_options, calls;	/* kind inline: options whose value is code; shell-out calls */
 	int code_positional;		/* kind inline: the first positional is the program (awk) */
 	int backticks;			/* kind inline: `cmd` in the code runs cmd (perl, ruby, php) */
+	int first_only;			/* kind eval: only the first argument is the script (trap) */
 	int skip_positionals;
 	int assignments;
 	int remote;

@@ -369,6 +369,8 @@ static void load_wrapper(ldctx *L, const cJSON *wj, size_t off)
 			w->code_positional = cJSON_IsTrue(x);
 		} else if (!strcmp(k, "backticks") && cJSON_IsBool(x)) {
 			w->backticks = cJSON_IsTrue(x);
+		} else if (!strcmp(k, "first_only") && cJSON_IsBool(x)) {
+			w->first_only = cJSON_IsTrue(x);
 		} else {
 			lerr(L, off, "wrapper: unknown or invalid key '%s'", k);
 		}

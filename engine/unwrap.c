@@ -754,6 +754,18 @@ static int unwrap_eval(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int remote)
 	}
 	if (w->kind == SG_WK_JOIN && w->stop_at.n)
 		return unwrap_parallel(c, cmd, w, i, remote);
+	if (w->first_only) {
+		/* trap CMD SIGNAL...: only the first argument is a script */
+		while (i < cmd->argc && is_opt(&cmd->argv[i]) && strcmp(cmd->argv[i].text, "-")) {
+			if (sg_strlist_has(&w->no_exec_options, cmd->argv[i].text))
+				return 1;
+			i++;
+		}
+		if (i >= cmd->argc || !cmd->argv[i].len || !strcmp(cmd->argv[i].text, "-"))
+			return 1;	/* trap - SIG / trap '' SIG: resets or ignores, runs nothing */
+		lower_script(c, cmd, cmd->name, &cmd->argv[i], NULL, 0, 0, NULL, 0);
+		return 1;
+	}
 	if (i >= cmd->argc)
 		return 0;
 	size_t end = cmd->argc;
@@ -837,7 +849,10 @@ static int unwrap_find(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 		}
 		i = k;
 	}
-	return any;
+	(void)any;
+	/* find is a program too (-delete, -fprint, dynamic words): it keeps its
+	 * own verdict, it is never a transparent wrapper */
+	return 0;
 }
 
 int unwrap_command(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
