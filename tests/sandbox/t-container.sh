@@ -24,11 +24,11 @@ as_user mkdir -p "$R/bin" "$R/tmp" "$R/etc" "$R/home" "$R/proc" "$R/dev" "$R/sys
 as_user cp /bin/busybox "$R/bin/busybox"
 for c in $(/bin/busybox --list); do [ "$c" = busybox ] || as_user ln -sf busybox "$R/bin/$c"; done
 echo "$U:x:$(id -u "$U"):$(id -g "$U")::$UHOME:/bin/sh" | as_user tee "$R/etc/passwd" >/dev/null
-if ! out=$(as_user sh -c "cd '$WORK' && tar -C '$R' -c . | podman import - shellgate-sandbox" 2>&1); then
+if ! out=$(as_user env -i HOME="$UHOME" PATH=/usr/bin:/bin sh -c "cd '$WORK' && tar -C '$R' -c . | podman import - shellgate-sandbox" 2>&1); then
 	echo "1..0 # SKIP podman cannot import an image here: $(echo "$out" | tail -1)"
 	exit 0
 fi
-if ! out=$(cd "$P" && as_user podman run --rm shellgate-sandbox /bin/true 2>&1); then
+if ! out=$(cd "$P" && as_user env -i HOME="$UHOME" PATH=/usr/bin:/bin podman run --rm shellgate-sandbox /bin/true 2>&1); then
 	echo "1..0 # SKIP podman cannot run containers here: $(echo "$out" | tail -1)"
 	exit 0
 fi
@@ -52,5 +52,5 @@ out=$(c -- /bin/sh -c "cat '$UHOME/.ssh/id_rsa' 2>/dev/null; ls '$UHOME' ; echo 
 case $out in *proj*) notok "container: only the project is mounted" "$out" ;; *RAN*) ok "container: only the project is mounted" ;; *) notok "container: only the project is mounted" "$out" ;; esac
 out=$(c --net allow=example.com -- /bin/true; echo "rc=$?")
 case $out in *"rc=125"*|*"native backend"*) ok "container: --net allow is refused (proxy is native-only)" ;; *) notok "container: --net allow is refused (proxy is native-only)" "$out" ;; esac
-as_user podman rmi -f shellgate-sandbox >/dev/null 2>&1
+as_user env -i HOME="$UHOME" PATH=/usr/bin:/bin podman rmi -f shellgate-sandbox >/dev/null 2>&1
 tap_done
