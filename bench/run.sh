@@ -129,7 +129,12 @@ if command -v valgrind >/dev/null 2>&1; then
 		done
 		rc=0
 		# shellcheck disable=SC2086
-		env $envs valgrind --tool=callgrind --callgrind-out-file="$W/cg/$n.out" "$@" < "$i" > /dev/null 2>&1 || rc=$?
+		env $envs valgrind --tool=callgrind --callgrind-out-file="$W/cg/$n.out" "$@" < "$i" > "$W/cg/$n.stdout" 2>/dev/null || rc=$?
+		# a verdict that differs from the timed run's (a wall-clock timeout
+		# tripped by callgrind's slowdown, say) makes the count incomparable
+		if [ "$rc" -lt 128 ] && [ -f "$W/out/$n.out" ] && ! cmp -s "$W/cg/$n.stdout" "$W/out/$n.out"; then
+			rc=999
+		fi
 		echo "$n $(sed -n 's/^totals: *//p' "$W/cg/$n.out" 2>/dev/null | head -1) $rc" >> "$W/cg/totals.txt"
 	}
 	: > "$W/cg/totals.txt"
