@@ -110,7 +110,7 @@ while True:
     d, _ = u.recvfrom(512); open(ulog, "a").write("dgram\n")
 PYEOF
 LISTENER=$!
-kill_listener() { kill $LISTENER 2>/dev/null; pkill -u "$U" -f "sg-abs-$$" 2>/dev/null; }
+kill_listener() { pkill -KILL -u "$U" -f "sg-abs-$$" 2>/dev/null; kill $LISTENER 2>/dev/null; }
 cleanup_hooks="$cleanup_hooks kill_listener"
 for _i in 1 2 3 4 5 6 7 8 9 10; do [ -e "$WORK/tcp.log" ] && break; sleep 0.1; done
 attempt "TCP to a service on the host's loopback" control "bash -c 'exec 3<>/dev/tcp/127.0.0.1/$PORT' 2>/dev/null && echo ESCAPED"
