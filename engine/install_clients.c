@@ -140,9 +140,11 @@ static void add_flat(cJSON *root, const char *event, cJSON *entry)
 
 static void say_snippet(const char *path, const cJSON *snippet, const char *why)
 {
-	char *s = cJSON_Print(snippet);
-	printf("shellgate: %s %s; not rewriting it. Add this yourself:\n%s\n", path, why, s ? s : "");
-	cJSON_free(s);
+	sg_buf s;
+	sg_buf_init(&s);
+	sg_json_render(snippet, &s);
+	printf("shellgate: %s %s; not rewriting it. Merge this into it yourself:\n%s", path, why, sg_buf_cstr(&s));
+	sg_buf_free(&s);
 }
 
 /* Loads path, applies fn(root, ctx) (which removes ours and, unless
@@ -239,9 +241,8 @@ static char *pathf(const char *fmt, ...)
 
 /* ---- the everyday allow set ------------------------------------------------------------- */
 
-static const char *const builtin_allow[] = { "ls", "pwd", "git status", "git diff", "git log", "git show",
-					     "git branch", "cat", "head", "tail", "wc", "grep", "rg", "diff",
-					     "make", "cargo build", "cargo test", "npm test", "go test", "pytest", NULL };
+/* The same list as hooks/allow-everyday.txt, for an installed binary without it. */
+static const char *const builtin_allow[] = { "ls", "pwd", "whoami", "date", "cat", "head", "tail", "wc", "diff", "grep", "rg", "git status", "git diff", "git log", "git show", "git branch", "git rev-parse", "git remote -v", "make", "cargo build", "cargo test", "cargo check", "npm test", "npm run", "go build", "go test", "go vet", "pytest", "python3 -m pytest", NULL };
 
 /* Plain argument characters: no shell syntax can appear in an allowed command. */
 #define ARG_CLASS "[A-Za-z0-9_./=:@%+,~-]"
@@ -601,9 +602,11 @@ static int install_kiro(sg_install *in)
 	cJSON_AddNumberToObject(h, "timeout", SG_INSTALL_TIMEOUT);
 	cJSON_AddBoolToObject(h, "enabled", 1);
 	cJSON_AddItemToArray(hs, h);
-	char *ft = cJSON_Print(f);
-	own_file(in, hookfile, ft);
-	cJSON_free(ft);
+	sg_buf ft;
+	sg_buf_init(&ft);
+	sg_json_render(f, &ft);
+	own_file(in, hookfile, sg_buf_cstr(&ft));
+	sg_buf_free(&ft);
 	cJSON_Delete(f);
 	/* Kiro CLI 2.x: hooks run only for the agent in use, so every agent file gets one;
 	 * "shellgate" is an agent with everything allowed-by-default removed, to use as default */
@@ -663,9 +666,11 @@ static int install_copilot(sg_install *in)
 	cJSON_AddStringToObject(e, "bash", l);
 	cJSON_AddNumberToObject(e, "timeoutSec", SG_INSTALL_TIMEOUT);
 	cJSON_AddItemToArray(arr, e);
-	char *t = cJSON_Print(f);
-	int r = own_file(in, pathf("%s/.github/hooks/shellgate.json", in->project), t);
-	cJSON_free(t);
+	sg_buf t;
+	sg_buf_init(&t);
+	sg_json_render(f, &t);
+	int r = own_file(in, pathf("%s/.github/hooks/shellgate.json", in->project), sg_buf_cstr(&t));
+	sg_buf_free(&t);
 	cJSON_Delete(f);
 	free(l);
 	return r;

@@ -129,6 +129,12 @@ static void render(const cJSON *j, const char *ind, int depth, sg_buf *out)
 	cJSON_free(s);
 }
 
+void sg_json_render(const cJSON *j, sg_buf *out)
+{
+	render(j, "  ", 0, out);
+	sg_buf_addc(out, '\n');
+}
+
 void sg_settings_render(const sg_settings *s, sg_buf *out)
 {
 	render(s->root, s->indent, 0, out);

@@ -26,6 +26,8 @@ int sg_settings_load(sg_settings *s, const char *path, const char **why);
 void sg_settings_free(sg_settings *s);
 /* The new text for s->root, formatted with the file's indentation. */
 void sg_settings_render(const sg_settings *s, sg_buf *out);
+/* Any JSON value, formatted like a settings file (2-space indent). */
+void sg_json_render(const cJSON *j, sg_buf *out);
 /* Writes the new text: dry_run prints a unified diff on stdout instead.
  * Otherwise backs up the old file to PATH.shellgate-bak, writes PATH.tmp,
  * fsyncs and renames over PATH (keeping its mode; 0644/0600 when new).
