@@ -94,7 +94,8 @@ enum {
 	SG_C_XARGS_ARGS = 1u << 12, /* more arguments arrive at run time (xargs) */
 	SG_C_ASSIGN_ONLY = 1u << 13, /* no program: only assignments/redirections */
 	SG_C_STDIN_SCRIPT = 1u << 14, /* a shell reading its script from stdin */
-	SG_C_RECURSIVE = 1u << 15 /* a call of a function that is already running (recursion) */
+	SG_C_RECURSIVE = 1u << 15, /* a call of a function that is already running (recursion) */
+	SG_C_OBFUSCATED = 1u << 16 /* the program name is built by a command substitution */
 };
 
 typedef struct sg_cmd sg_cmd;

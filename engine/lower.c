@@ -83,7 +83,7 @@ static void printf_static(const sg_cmd *cmd, size_t first, sg_buf *out)
 		for (const char *p = fmt; *p; p++) {
 			if (*p == '\\') {
 				size_t k = 1;
-				while (p[k] && k < 4 && (isdigit((unsigned char)p[k]) || (k == 1 && p[k])))
+				while (k < 4 && p[k] && (isdigit((unsigned char)p[k]) || k == 1))
 					k++;
 				sg_decode_escapes(p, 2, out, 0);
 				p++;
@@ -387,6 +387,47 @@ static int expand_alias(lctx *c, sg_cmd *cmd, lalias *a)
 	return 1;
 }
 
+/* ---- files written and then run ------------------------------------------------------ */
+
+/* echo 'rm -rf /' > s.sh: remember what s.sh holds, for `./s.sh`, `sh s.sh`
+ * and `source s.sh` later in the same input */
+static void record_written(lctx *c, sg_cmd *cmd)
+{
+	for (size_t i = 0; i < cmd->nredirs; i++) {
+		const sg_redir *r = &cmd->redirs[i];
+		if (!r->is_write || r->is_dup || (r->target.flags & (SG_W_DYNAMIC | SG_W_GLOB)) || (r->fd > 1))
+			continue;
+		const char *abs = sg_path_resolve(c->st->A, r->target.text, c->cwd, c->st->ir->home);
+		if (!abs)
+			continue;
+		const char *out = sg_lower_static_output(c, cmd);
+		lfile *f = sg_arena_alloc(c->st->A, sizeof *f);
+		f->abs = abs;
+		/* unknown content (or >> appends): a script of unknown text */
+		f->text = out && strcmp(r->op, ">>") ? out : NULL;
+		f->next = c->st->files;
+		c->st->files = f;
+	}
+}
+
+int lower_written_script(lctx *c, sg_cmd *cmd, const char *path)
+{
+	const char *abs = sg_path_resolve(c->st->A, path, c->cwd, c->st->ir->home);
+	if (!abs)
+		return 0;
+	for (lfile *f = c->st->files; f; f = f->next) {
+		if (strcmp(f->abs, abs))
+			continue;
+		if (!f->text) {
+			cmd->ctx |= SG_C_DYNAMIC_INPUT;
+			return 1;
+		}
+		lower_text(c, f->text, strlen(f->text), cmd->start, cmd->end, 0, 0, 0, cmd->name, cmd, NULL, -1, NULL, 0);
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- emitting a command ------------------------------------------------------------ */
 
 sg_cmd *emit_command(lctx *c, sg_word *words, size_t n, sg_assign *as, size_t nas,
@@ -427,6 +468,8 @@ sg_cmd *emit_command(lctx *c, sg_word *words, size_t n, sg_assign *as, size_t na
 		return cmd;
 	}
 	cmd->prog = words[0];
+	if (words[0].flags & SG_W_SUBST)
+		cmd->ctx |= SG_C_OBFUSCATED;
 	if (words[0].flags & SG_W_DYNAMIC) {
 		cmd->ctx |= SG_C_DYNAMIC_PROG;
 		cmd->name = words[0].text;
@@ -446,6 +489,9 @@ sg_cmd *emit_command(lctx *c, sg_word *words, size_t n, sg_assign *as, size_t na
 		return cmd;
 	}
 
+	record_written(c, cmd);
+	if (strchr(words[0].text, '/'))
+		(void)lower_written_script(c, cmd, words[0].text);
 	lalias *al = alias_find(c, cmd->name);
 	if (al && expand_alias(c, cmd, al)) {
 		cmd->ctx |= SG_C_WRAPPER;
@@ -515,7 +561,7 @@ static void lower_redirect(lctx *c, TSNode n, rvec *out, fvec *fe)
 	if (is_type(n, "heredoc_redirect")) {
 		r.is_heredoc = 1;
 		r.is_read = 1;
-		strcpy(r.op, "<<");
+		memcpy(r.op, "<<", 3);
 		for (uint32_t i = 0; i < nc; i++) {
 			TSNode ch = ts_node_child(n, i);
 			if (is_type(ch, "heredoc_body")) {
@@ -536,8 +582,9 @@ static void lower_redirect(lctx *c, TSNode n, rvec *out, fvec *fe)
 		TSNode ch = ts_node_child(n, i);
 		const char *ty = ts_node_type(ch);
 		if (!ts_node_is_named(ch)) {
-			if (strlen(ty) < sizeof r.op && strchr("<>&|", ty[0]))
-				strcpy(r.op, ty);
+			size_t tl = strlen(ty);
+			if (tl < sizeof r.op && strchr("<>&|", ty[0]))
+				memcpy(r.op, ty, tl + 1);
 			continue;
 		}
 		if (is_type(ch, "file_descriptor")) {
@@ -554,7 +601,7 @@ static void lower_redirect(lctx *c, TSNode n, rvec *out, fvec *fe)
 	if (is_type(n, "herestring_redirect")) {
 		r.is_herestring = 1;
 		r.is_read = 1;
-		strcpy(r.op, "<<<");
+		memcpy(r.op, "<<<", 4);
 	} else if (!strcmp(r.op, "<")) {
 		r.is_read = 1;
 	} else if (!strcmp(r.op, ">&") || !strcmp(r.op, "<&") || !strcmp(r.op, ">&-") || !strcmp(r.op, "<&-")) {
@@ -580,6 +627,30 @@ static int is_redirect(TSNode n)
 	return is_type(n, "file_redirect") || is_type(n, "heredoc_redirect") || is_type(n, "herestring_redirect");
 }
 
+/* NAME=(a b c): the elements, when each is known */
+static int array_assign(lctx *c, TSNode asg, const char *name, fvec *fe)
+{
+	TSNode val = ts_node_child_by_field_name(asg, "value", 5);
+	if (ts_node_is_null(val) || strcmp(ts_node_type(val), "array"))
+		return 0;
+	const char *el[SG_MAX_VALUES + 1];
+	int n = 0, unknown = 0;
+	uint32_t k = ts_node_named_child_count(val);
+	for (uint32_t i = 0; i < k; i++) {
+		lwords *alts;
+		size_t na;
+		lw_expand(c, ts_node_named_child(val, i), &alts, &na, &fe->v, &fe->n);
+		for (size_t j = 0; na && j < alts[0].n; j++) {
+			if ((alts[0].w[j].flags & SG_W_DYNAMIC) || n > SG_MAX_VALUES - 1)
+				unknown = 1;
+			else
+				el[n++] = alts[0].w[j].text;
+		}
+	}
+	lw_var_set_array(c, name, el, n, unknown);
+	return 1;
+}
+
 static void lower_command(lctx *c, TSNode n, rvec *extra, sg_cmd **fed, size_t nfed, unsigned ctx)
 {
 	uint32_t nc = ts_node_child_count(n);
@@ -596,10 +667,36 @@ static void lower_command(lctx *c, TSNode n, rvec *extra, sg_cmd **fed, size_t n
 		memcpy(fe.v, fed, nfed * sizeof *fe.v);
 		fe.n = nfed;
 	}
+	/* declare/export/local/readonly/typeset/unset: the keyword is a token,
+	 * the assignments after it are arguments that set variables */
+	int decl = is_type(n, "declaration_command") || is_type(n, "unset_command");
+	sg_word kw;
+	int have_kw = 0;
+	for (uint32_t i = 0; decl && i < nc && !have_kw; i++) {
+		TSNode ch = ts_node_child(n, i);
+		if (!ts_node_is_named(ch)) {
+			uint32_t ks = ts_node_start_byte(ch), ke = ts_node_end_byte(ch);
+			kw = lw_word_static(c, c->src + ks, ke - ks, lw_map(c, ks), c->exact ? lw_map(c, ke) : c->oend);
+			have_kw = 1;
+		}
+	}
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode ch = ts_node_child(n, i);
 		if (!ts_node_is_named(ch) || is_type(ch, "comment"))
 			continue;
+		if (decl && is_type(ch, "variable_assignment")) {
+			TSNode nm = ts_node_child_by_field_name(ch, "name", 4);
+			if (!ts_node_is_null(nm)) {
+				uint32_t ns = ts_node_start_byte(nm), ne = ts_node_end_byte(nm);
+				char *name = sg_arena_strndup(c->st->A, c->src + ns, ne - ns);
+				if (array_assign(c, ch, name, &fe))
+					continue;
+			}
+			/* NAME=value: an argument (decl_assign sets the variable) */
+			if (nw < SG_MAX_WORDS)
+				wnodes[nw++] = ch;
+			continue;
+		}
 		if (is_type(ch, "variable_assignment")) {
 			TSNode val = ts_node_child_by_field_name(ch, "value", 5);
 			TSNode nm = ts_node_child_by_field_name(ch, "name", 4);
@@ -680,6 +777,15 @@ static void lower_command(lctx *c, TSNode n, rvec *extra, sg_cmd **fed, size_t n
 			}
 		variants = nv;
 		nvar = k;
+	}
+	if (have_kw) {
+		for (size_t v = 0; v < nvar; v++) {
+			lwords nl = { 0 };
+			lwords_push(c, &nl, &kw);
+			for (size_t j = 0; j < variants[v].n; j++)
+				lwords_push(c, &nl, &variants[v].w[j]);
+			variants[v] = nl;
+		}
 	}
 	uint32_t s = lw_map(c, ts_node_start_byte(n));
 	uint32_t e = c->exact ? lw_map(c, ts_node_end_byte(n)) : c->oend;
@@ -1117,6 +1223,8 @@ static void lower_node_in(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nfe
 		TSNode val = ts_node_child_by_field_name(fake, "value", 5);
 		size_t l = ts_node_is_null(nm) ? 0 : ts_node_end_byte(nm) - ts_node_start_byte(nm);
 		as->name = sg_arena_strndup(c->st->A, c->src + (ts_node_is_null(nm) ? 0 : ts_node_start_byte(nm)), l);
+		if (array_assign(c, fake, as->name, &fe))
+			return;
 		if (!ts_node_is_null(val))
 			as->value = first_word(c, val, &fe);
 		else

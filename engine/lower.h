@@ -26,8 +26,16 @@ typedef struct lvar {
 	const char *vals[SG_MAX_VALUES];
 	int nvals;
 	int unknown;		/* may hold a value we cannot know */
+	int is_array;		/* vals are the elements of one array value */
 	struct lvar *next;
 } lvar;
+
+/* a file the same input wrote with known text (echo ... > f; ./f) */
+typedef struct lfile {
+	const char *abs;
+	const char *text;
+	struct lfile *next;
+} lfile;
 
 typedef struct lfunc {
 	const char *name;
@@ -55,6 +63,7 @@ typedef struct lstate {
 	lvar *vars;
 	lfunc *funcs;
 	lalias *aliases;
+	lfile *files;
 	TSTree **trees;		/* every tree parsed, freed at the end */
 	size_t ntrees, captrees;
 	int parses;
@@ -108,6 +117,9 @@ void lwords_push(lctx *c, lwords *l, const sg_word *w);
 sg_word lw_word_static(lctx *c, const char *s, size_t len, uint32_t start, uint32_t end);
 const char *lw_var_get1(lctx *c, const char *name);
 void lw_var_set(lctx *c, const char *name, const char *const *vals, int nvals, int unknown);
+void lw_var_set_array(lctx *c, const char *name, const char *const *elems, int n, int unknown);
+/* judges the script in a file this input wrote, if any; 1 when it did */
+int lower_written_script(lctx *c, sg_cmd *cmd, const char *path);
 int lw_is_name(const char *s, size_t n);
 
 /* lower.c */

@@ -23,6 +23,7 @@ struct sg_pat {
 	const char *src;
 	pcre2_code *code;
 	int tried;
+	unsigned uses;		/* matches so far in this process (JIT after SG_PCRE_JIT_AFTER) */
 	const char *err;
 };
 
@@ -90,8 +91,6 @@ static int pat_compile(sg_ruleset *rs, sg_pat *p)
 		}
 		rs->pats[rs->npats++] = p;
 	}
-	/* JIT pays off for patterns used many times; a failure to JIT is fine */
-	(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 	return 0;
 }
 
@@ -104,6 +103,11 @@ static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
 			ms->error = p->err;
 		return 1;
 	}
+	/* JIT costs far more than one match: a hook (one request per process)
+	 * interprets; batch and lint JIT the patterns they keep using. A
+	 * failure to JIT is fine (the interpreter gives the same answers). */
+	if (++p->uses == SG_PCRE_JIT_AFTER)
+		(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
 	int rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, ms->mdata, ms->mctx);
 	if (rc >= 0)
 		return 1;
@@ -150,6 +154,7 @@ void sg_match_reset_compiled(sg_ruleset *rs)
 		sg_pat *p = rs->pats[i];
 		p->code = NULL;
 		p->tried = 0;
+		p->uses = 0;
 		p->err = NULL;
 	}
 	sg_match_free_codes(rs);
@@ -239,7 +244,7 @@ static const struct {
 	{ "dynamic_prog", SG_C_DYNAMIC_PROG }, { "dynamic_input", SG_C_DYNAMIC_INPUT },
 	{ "funcall", SG_C_FUNCALL }, { "xargs", SG_C_XARGS_ARGS }, { "stdin_script", SG_C_STDIN_SCRIPT },
 	{ "assign_only", SG_C_ASSIGN_ONLY }, { "wrapper", SG_C_WRAPPER }, { "error", SG_C_ERROR },
-	{ "recursive", SG_C_RECURSIVE }, { "negated", SG_C_NEGATED },
+	{ "recursive", SG_C_RECURSIVE }, { "negated", SG_C_NEGATED }, { "obfuscated", SG_C_OBFUSCATED },
 };
 
 static int context_from(sg_ruleset *rs, const cJSON *j, unsigned *out, sg_buf *err)

@@ -238,7 +238,7 @@ static void word_json(sg_buf *b, const sg_word *w)
 
 static const char *const ctxn[] = { "subst", "procsubst", "background", "function", "conditional", "remote",
 				    "wrapper", "dynamic_prog", "dynamic_input", "funcall", "error", "negated",
-				    "xargs", "assign_only", "stdin_script", "recursive" };
+				    "xargs", "assign_only", "stdin_script", "recursive", "obfuscated" };
 
 void sg_ir_json(const sg_ir *ir, sg_buf *b)
 {
@@ -296,7 +296,7 @@ void sg_ir_json(const sg_ir *ir, sg_buf *b)
 		}
 		sg_buf_adds(b, "],\"context\":[");
 		int first = 1;
-		for (int k = 0; k < 16; k++)
+		for (int k = 0; k < 17; k++)
 			if (c->ctx & (1u << k)) {
 				sg_buf_printf(b, "%s\"%s\"", first ? "" : ",", ctxn[k]);
 				first = 0;

@@ -44,6 +44,9 @@
 /* PCRE2 limits per match: a hit is an error that fails closed. */
 #define SG_PCRE_MATCH_LIMIT 100000
 #define SG_PCRE_DEPTH_LIMIT 5000
+/* A pattern is JIT-compiled once it has been matched this many times in one
+ * process (batch, lint); a one-shot hook only interprets. */
+#define SG_PCRE_JIT_AFTER 64
 /* JSON nesting accepted from rule files and hook input. */
 #define SG_MAX_JSON_DEPTH 64
 /* Rules across all loaded layers. */

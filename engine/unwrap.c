@@ -423,7 +423,7 @@ static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 			}
 			sg_word d = lw_word_static(c, root ? root : "", root ? strlen(root) : 0, cmd->end, cmd->end);
 			if (root) {
-				d.text = sg_arena_printf(A, "%s/*", root);
+				d.text = sg_arena_printf(A, "%s/{}", root);
 				d.len = strlen(d.text);
 				d.static_prefix = d.len;
 			} else {
@@ -470,6 +470,8 @@ static int unwrap_source(lctx *c, sg_cmd *cmd)
 	sg_word *f = &cmd->argv[cmd->positional[0]];
 	if (f->flags & SG_W_PROCSUBST)
 		return script_from_feeders(c, cmd);
+	if (!(f->flags & SG_W_DYNAMIC))
+		(void)lower_written_script(c, cmd, f->text);
 	if (!strcmp(f->text, "/dev/stdin") || !strcmp(f->text, "/dev/fd/0")) {
 		for (size_t r = 0; r < cmd->nredirs; r++)
 			if (cmd->redirs[r].is_heredoc || cmd->redirs[r].is_herestring) {
@@ -529,8 +531,12 @@ static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 		return script_from_feeders(c, cmd);
 	}
 	if (i < cmd->argc && strcmp(cmd->argv[i].text, "/dev/stdin") && strcmp(cmd->argv[i].text, "/dev/fd/0") &&
-	    strcmp(cmd->argv[i].text, "/proc/self/fd/0"))
-		return 0;	/* a script file: judged as `bash FILE` */
+	    strcmp(cmd->argv[i].text, "/proc/self/fd/0")) {
+		/* a script file: judged as `bash FILE`, and its text when this
+		 * same input wrote it */
+		(void)lower_written_script(c, cmd, cmd->argv[i].text);
+		return 0;
+	}
 	/* the script comes from stdin */
 	for (size_t r = 0; r < cmd->nredirs; r++) {
 		const sg_redir *rd = &cmd->redirs[r];
@@ -836,7 +842,7 @@ static int unwrap_find(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 					size_t off = (size_t)(br - x->text);
 					/* each file found below the start path: a child of it
 					 * (rm -rf on every child of ~ is outside the project) */
-					x->text = sg_arena_printf(A, "%.*s%s/*%s", (int)off, x->text, root, br + 2);
+					x->text = sg_arena_printf(A, "%.*s%s/{}%s", (int)off, x->text, root, br + 2);
 					x->len = strlen(x->text);
 					if (root_dyn)
 						x->flags |= SG_W_DYNAMIC, x->static_prefix = off;

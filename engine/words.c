@@ -75,6 +75,22 @@ void lw_var_set(lctx *c, const char *name, const char *const *vals, int nvals, i
 		v->unknown = 1;
 }
 
+void lw_var_set_array(lctx *c, const char *name, const char *const *elems, int n, int unknown)
+{
+	int saved = c->conditional;
+	c->conditional = 0;
+	lw_var_set(c, name, NULL, 0, 0);
+	c->conditional = saved;
+	lvar *v = var_find(c, name);
+	if (!v)
+		return;
+	v->is_array = 1;
+	for (int i = 0; i < n && i < SG_MAX_VALUES; i++)
+		v->vals[v->nvals++] = sg_arena_strdup(c->st->A, elems[i]);
+	if (n > SG_MAX_VALUES || unknown)
+		v->unknown = 1;
+}
+
 /* Single known value of a variable, or NULL. */
 const char *lw_var_get1(lctx *c, const char *name)
 {
@@ -548,6 +564,7 @@ int sg_decode_escapes(const char *s, size_t n, sg_buf *out, int echo_style)
 
 static void x_node(xst *x, TSNode n, int quoted);
 static void x_heredoc(xst *x, TSNode n);
+static void add_feeder(xst *x, sg_cmd *cmd);
 
 static const char *node_text(lctx *c, TSNode n, size_t *len)
 {
@@ -627,6 +644,8 @@ static void x_subst(xst *x, TSNode n, int quoted, int proc)
 				ol--;
 			const char *v = sg_arena_strndup(c->st->A, out, ol);
 			x_values(x, &v, 1, quoted);
+			for (size_t k = 0; k < x->np; k++)
+				x->p[k].cur.flags |= SG_W_SUBST;
 			return;
 		}
 	}
@@ -697,6 +716,10 @@ static void x_param(xst *x, const char *name, size_t nlen, const char *src, size
 		return;
 	}
 	lvar *v = var_find(c, nm);
+	if (v && v->is_array && v->nvals > 0 && !v->unknown) {
+		x_values(x, v->vals, 1, quoted);	/* $A is ${A[0]} */
+		return;
+	}
 	if (v && v->nvals > 0 && !v->unknown) {
 		x_values(x, v->vals, v->nvals, quoted);
 		return;
@@ -777,6 +800,37 @@ static void x_expansion(xst *x, TSNode n, int quoted)
 	if (tl >= 3 && t[0] == '$' && t[1] == '{' && t[tl - 1] == '}') {
 		const char *in = t + 2;
 		size_t il = tl - 3;
+		/* arrays: ${A[@]} ${A[*]} ${A[0]} */
+		const char *br = memchr(in, '[', il);
+		if (br && il >= 3 && in[il - 1] == ']' && lw_is_name(in, (size_t)(br - in)) && (size_t)(br - in) < 120) {
+			char an[128];
+			memcpy(an, in, (size_t)(br - in));
+			an[br - in] = 0;
+			lvar *av = var_find(c, an);
+			const char *ix = br + 1;
+			size_t ixl = il - (size_t)(br - in) - 2;
+			if (av && av->is_array && !av->unknown) {
+				if (ixl == 1 && (ix[0] == '@' || ix[0] == '*')) {
+					for (int i = 0; i < av->nvals; i++) {
+						if (i > 0 && quoted && ix[0] == '@')
+							for (size_t k = 0; k < x->np; k++)
+								p_break(x, &x->p[k]);
+						else if (i > 0) {
+							const char *sp = " ";
+							x_values(x, &sp, 1, quoted);
+						}
+						x_values(x, &av->vals[i], 1, quoted);
+					}
+					return;
+				}
+				char *e;
+				long k = strtol(ix, &e, 10);
+				if ((size_t)(e - ix) == ixl && k >= 0 && k < av->nvals) {
+					x_values(x, &av->vals[k], 1, quoted);
+					return;
+				}
+			}
+		}
 		size_t k = 0;
 		while (k < il && (isalnum((unsigned char)in[k]) || in[k] == '_' || in[k] == '@' || in[k] == '*'))
 			k++;
@@ -794,8 +848,17 @@ static void x_expansion(xst *x, TSNode n, int quoted)
 			size_t dl = il - op - 1;
 			int literal = 1;
 			for (size_t q = 0; q < dl; q++)
-				if (strchr("$`'\"\\{}", def[q]))
+				if (strchr("$`{}", def[q]))
 					literal = 0;
+			if (literal && (memchr(def, '\'', dl) || memchr(def, '"', dl) || memchr(def, '\\', dl))) {
+				/* quotes in the default word: remove them (.e"nv" is .env) */
+				lwords lx = { 0 };
+				lw_lex(c, def, dl, x->s, x->e, &lx);
+				if (lx.n != 1)
+					literal = 0;
+				else
+					def = lx.w[0].text, dl = lx.w[0].len;
+			}
 			char nm[128];
 			if (literal && k < sizeof nm) {
 				memcpy(nm, in, k);
@@ -826,12 +889,52 @@ static void x_expansion(xst *x, TSNode n, int quoted)
 
 /* heredoc body: text with expansions (the delimiter was unquoted) or plain
  * text (quoted delimiter: tree-sitter then gives no expansion children) */
+/* In an unquoted heredoc, `cmd` runs even where tree-sitter kept it as
+ * text: judge it (as a substitution feeding the heredoc's reader). */
+static void heredoc_backticks(xst *x, const char *s, size_t n)
+{
+	lctx *c = x->c;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\\') {
+			i++;
+			continue;
+		}
+		if (s[i] != '`')
+			continue;
+		const char *e = memchr(s + i + 1, '`', n - i - 1);
+		if (!e)
+			return;
+		size_t before = c->st->ir->ncmds;
+		lower_text(c, s + i + 1, (size_t)(e - s) - i - 1, x->s, x->e, 0, 0, SG_C_SUBST, NULL, c->parent,
+			   c->params, c->nparams, NULL, 0);
+		for (size_t j = before; j < c->st->ir->ncmds; j++)
+			add_feeder(x, c->st->ir->cmds[j]);
+		x_dyn(x, "`", 1, SG_W_SUBST);
+		i = (size_t)(e - s);
+	}
+}
+
+static int heredoc_quoted(lctx *c, TSNode body)
+{
+	TSNode p = ts_node_prev_named_sibling(body);
+	for (int k = 0; k < 64 && !ts_node_is_null(p); k++, p = ts_node_prev_named_sibling(p)) {
+		if (!strcmp(ts_node_type(p), "heredoc_start")) {
+			uint32_t s = ts_node_start_byte(p), e = ts_node_end_byte(p);
+			return memchr(c->src + s, '\'', e - s) || memchr(c->src + s, '"', e - s) ||
+			       memchr(c->src + s, '\\', e - s);
+		}
+	}
+	return 1;
+}
+
 static void x_heredoc(xst *x, TSNode n)
 {
 	lctx *c = x->c;
 	uint32_t pos = ts_node_start_byte(n), end = ts_node_end_byte(n);
 	uint32_t nc = ts_node_named_child_count(n);
 	x_lit(x, "", 0, 0);
+	if (!heredoc_quoted(c, n) && end <= c->len)
+		heredoc_backticks(x, c->src + pos, end - pos);
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode ch = ts_node_named_child(n, i);
 		uint32_t s = ts_node_start_byte(ch), e = ts_node_end_byte(ch);
