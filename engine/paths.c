@@ -110,6 +110,8 @@ static int class_match(const char **pp, char ch)
 	int first = 1;
 	while (*p && (first || *p != ']')) {
 		first = 0;
+		/* a single character is the range [c-c] */
+		// cppcheck-suppress duplicateAssignExpression
 		char lo = *p, hi = *p;
 		if (p[1] == '-' && p[2] && p[2] != ']') {
 			hi = p[2];

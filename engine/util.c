@@ -378,6 +378,9 @@ void sg_buf_addc(sg_buf *b, char c)
 	sg_buf_add(b, &c, 1);
 }
 
+/* fmt is checked at every sg_buf_printf call (format attribute in sg.h) */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
 void sg_buf_vprintf(sg_buf *b, const char *fmt, va_list ap)
 {
 	va_list ap2;
@@ -390,6 +393,7 @@ void sg_buf_vprintf(sg_buf *b, const char *fmt, va_list ap)
 	}
 	va_end(ap2);
 }
+#pragma GCC diagnostic pop
 
 void sg_buf_printf(sg_buf *b, const char *fmt, ...)
 {
