@@ -25,5 +25,5 @@ rm -rf ~
 EOF"
 is "same words as code: echo piped to sh" deny "echo 'git reset --hard' | sh"
 is "same words as code: python os.system" deny "python3 -c 'import os; os.system(\"rm -rf ~\")'"
-is "echo into a script then running it is not allowed" ask "echo 'rm -rf /' > x.sh && ./x.sh"
+is "echo into a script then running it: the script is judged" deny "echo 'rm -rf /' > x.sh && ./x.sh"
 tap_done

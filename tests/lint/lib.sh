@@ -10,7 +10,7 @@ root=$(cd "$here/../.." && pwd)
 : "${SG_BIN_PLAIN:=$root/build/shellgate}"
 [ -x "$SG_BIN" ] || SG_BIN=$SG_BIN_PLAIN
 export NO_COLOR=1
-RULES="--no-builtin --no-user --rules $root/rules/00-core.json --rules $here/rules.json --home /home/u --cwd /work/proj"
+RULES="--no-builtin --no-user --rules $root/rules/00-core.json --rules rules.json --home /home/u --cwd /work/proj"
 cd "$here" || exit 2
 for tool in jq python3 gzip base64; do
 	command -v $tool >/dev/null 2>&1 && continue
