@@ -36,9 +36,19 @@ mode=""
 rc=$?
 sed -E 's/^\{"decision":"(allow|ask|deny)".*\}$/\1/; t; s/.*/BAD/' "$tmp/out" >"$tmp/answers"
 paste "$tmp/labels" "$tmp/answers" "$tmp/cmds" >"$tmp/joined"
+# disputed rows (label + command, see disputed.tsv) are counted apart
+disputed="$(dirname "$0")/disputed.tsv"
+grep -v '^#' "$disputed" 2>/dev/null | awk -F '\t' 'NF >= 2 { print $1 "\t" $2 }' >"$tmp/disputed"
 awk -F '\t' -v rows="$(wc -l <"$tmp/cmds")" -v outs="$(wc -l <"$tmp/out")" -v rc="$rc" \
-	-v verbose="${SG_CORPUS_VERBOSE:-0}" -v corpus="$corpus" '
+	-v verbose="${SG_CORPUS_VERBOSE:-0}" -v corpus="$corpus" -v dfile="$tmp/disputed" '
+BEGIN { while ((getline l < dfile) > 0) dis[l] = 1 }
 {
+	raw[$1, $2]++
+	if (($1 "\t" $3) in dis) {
+		nd++; dseen[$1 "\t" $3] = 1
+		printf "# disputed (%s label, answered %s): %s\n", $1, $2, $3
+		next
+	}
 	n[$1]++; c[$1, $2]++
 	miss = ($1 == "deny" && $2 != "deny") || ($1 == "ask" && $2 == "allow") ||
 	       ($1 == "allow" && $2 != "allow") || $2 == "BAD"
@@ -53,7 +63,13 @@ function check(name, okay) {
 	if (okay) { p++; printf "ok %d - %s\n", t, name } else { f++; printf "not ok %d - %s\n", t, name }
 }
 END {
-	printf "# corpus %s (%d rows)\n", corpus, rows
+	printf "# corpus %s (%d rows, %d disputed rows left out: tests/corpus/disputed.tsv)\n", corpus, rows, nd
+	for (k in dis) if (!(k in dseen)) printf "# disputed row not found in the corpus: %s\n", k
+	printf "# raw counts, all rows:\n# %-8s %6s %6s %6s\n", "expected", "allow", "ask", "deny"
+	split("deny ask allow", R, " ")
+	for (i = 1; i <= 3; i++)
+		printf "# %-8s %6d %6d %6d\n", R[i], raw[R[i], "allow"], raw[R[i], "ask"], raw[R[i], "deny"]
+	printf "# counts without the disputed rows:\n"
 	printf "# %-8s %6s %6s %6s %6s\n", "expected", "allow", "ask", "deny", "total"
 	split("deny ask allow", L, " ")
 	for (i = 1; i <= 3; i++)
