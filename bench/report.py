@@ -374,7 +374,10 @@ def main():
                     continue
                 if "ld-linux" in ln and len(keep) > 3:
                     continue
-                keep.append(re.sub(r"\s+", " ", ln.strip()).replace("/work/main/", "").replace("[" + work, "["))
+                ln = re.sub(r"\s+", " ", ln.strip())
+                ln = re.sub(r"/\S*/(engine|build)/", r"\1/", ln)
+                ln = re.sub(r"\[/\S*/shellgate\]", "[shellgate]", ln)
+                keep.append(ln)
                 if len(keep) >= 22:
                     break
             w("<details><summary>%s</summary>" % n)
