@@ -209,52 +209,136 @@ static const char *const harmless_devs[] = {
 	"/dev/random", "/dev/urandom", "/dev/ptmx", NULL
 };
 
-static int pat_match(const sg_ir *ir, const sg_pathpat *pp, const char *abs)
+/*
+ * Rule-file path patterns with ~ and project-relative forms expanded, cached
+ * per (rule set, home, project): a batch or lint run classifies thousands of
+ * paths against the same patterns. Heap memory kept for the process (one
+ * cache; rebuilt when the rule set, home or project changes).
+ */
+typedef struct xpat {
+	char *glob;		/* expanded; NULL = cannot apply (no home/project) */
+	int base;		/* no '/': matched against every component */
+	int literal;		/* no '*': a directory prefix matches what is below */
+	size_t len;
+	size_t prefix;		/* bytes before the first wildcard (a cheap pre-check) */
+	const char *suffix;	/* base pattern "*LITERAL": the literal end, else NULL */
+} xpat;
+
+static struct {
+	const sg_ruleset *rs;
+	size_t npaths;
+	char *home, *proj;
+	xpat *x;
+} pc;
+
+static int same(const char *a, const char *b)
 {
-	const char *g = pp->glob;
-	char buf[PATH_MAX * 2];
-	if (g[0] == '~' && (g[1] == '/' || g[1] == 0)) {
-		if (!ir->home)
-			return 0;
-		int n = snprintf(buf, sizeof buf, "%s%s", ir->home, g + 1);
-		if (n < 0 || (size_t)n >= sizeof buf)
-			return 0;
-		g = buf;
+	return (!a && !b) || (a && b && !strcmp(a, b));
+}
+
+static void pc_prepare(const sg_ir *ir, const sg_ruleset *rs)
+{
+	if (pc.rs == rs && pc.npaths == rs->npaths && same(pc.home, ir->home) && same(pc.proj, ir->project))
+		return;
+	for (size_t i = 0; pc.x && i < pc.npaths; i++)
+		free(pc.x[i].glob);
+	free(pc.x);
+	free(pc.home);
+	free(pc.proj);
+	pc.rs = rs;
+	pc.npaths = rs->npaths;
+	pc.home = ir->home ? sg_xstrdup(ir->home) : NULL;
+	pc.proj = ir->project ? sg_xstrdup(ir->project) : NULL;
+	pc.x = sg_xcalloc(rs->npaths + 1, sizeof *pc.x);
+	for (size_t i = 0; i < rs->npaths; i++) {
+		const char *g = rs->paths[i].glob;
+		xpat *x = &pc.x[i];
+		sg_buf b;
+		sg_buf_init(&b);
+		if (g[0] == '~' && (g[1] == '/' || g[1] == 0)) {
+			if (!ir->home)
+				continue;
+			sg_buf_adds(&b, ir->home);
+			sg_buf_adds(&b, g + 1);
+		} else if (!strchr(g, '/')) {
+			sg_buf_adds(&b, g);
+			x->base = 1;
+		} else if (g[0] != '/') {
+			if (!ir->project)
+				continue;
+			sg_buf_adds(&b, ir->project);
+			sg_buf_addc(&b, '/');
+			sg_buf_adds(&b, g);
+		} else {
+			sg_buf_adds(&b, g);
+		}
+		x->glob = b.data;
+		x->len = b.len;
+		x->literal = !strchr(b.data, '*');
+		x->prefix = strcspn(b.data, "*?[");
+		if (x->base && b.data[0] == '*' && !strpbrk(b.data + 1, "*?["))
+			x->suffix = b.data + 1;
 	}
-	if (!strchr(g, '/')) {
-		/* basename pattern: any component */
-		const char *s = abs;
-		while (*s) {
-			while (*s == '/')
-				s++;
-			const char *e = strchr(s, '/');
-			size_t l = e ? (size_t)(e - s) : strlen(s);
-			char comp[NAME_MAX + 1];
-			if (l && l <= NAME_MAX) {
-				memcpy(comp, s, l);
-				comp[l] = 0;
-				if (sg_glob_match(g, comp))
+}
+
+/* the path's components, split once per classification */
+typedef struct comps {
+	char buf[PATH_MAX];
+	const char *v[PATH_MAX / 2];
+	size_t n;
+} comps;
+
+static void split_comps(const char *abs, comps *c)
+{
+	size_t l = strlen(abs);
+	c->n = 0;
+	if (l >= sizeof c->buf)
+		l = sizeof c->buf - 1;
+	memcpy(c->buf, abs, l);
+	c->buf[l] = 0;
+	char *s = c->buf;
+	while (*s) {
+		while (*s == '/')
+			*s++ = 0;
+		if (!*s)
+			break;
+		c->v[c->n++] = s;
+		while (*s && *s != '/')
+			s++;
+	}
+}
+
+static int pat_match(const xpat *x, const char *abs, const comps *cs)
+{
+	if (!x->glob)
+		return 0;
+	if (x->base) {
+		size_t sl = x->suffix ? strlen(x->suffix) : 0;
+		for (size_t i = 0; i < cs->n; i++) {
+			if (x->suffix) {
+				size_t cl = strlen(cs->v[i]);
+				if (cl >= sl && !memcmp(cs->v[i] + cl - sl, x->suffix, sl))
 					return 1;
+				continue;
 			}
-			s += l;
+			if (x->prefix && strncmp(cs->v[i], x->glob, x->prefix))
+				continue;
+			if (sg_glob_match(x->glob, cs->v[i]))
+				return 1;
 		}
 		return 0;
 	}
-	if (g[0] != '/') {
-		/* project-relative */
-		if (!ir->project)
-			return 0;
-		int n = snprintf(buf, sizeof buf, "%s/%s", ir->project, g);
-		if (n < 0 || (size_t)n >= sizeof buf)
-			return 0;
-		g = buf;
-	}
-	if (sg_glob_match(g, abs))
+	/* the literal prefix must match ("dir/" + "**" also matches "dir") */
+	size_t pl = x->prefix;
+	if (pl && x->glob[pl - 1] == '/')
+		pl--;
+	if (pl && strncmp(abs, x->glob, pl))
+		return 0;
+	if (sg_glob_match(x->glob, abs))
 		return 1;
 	/* a pattern "dir/ **" (no space) covers what is below (glob); a
 	 * path below a matching directory pattern "dir" counts too */
-	size_t gl = strlen(g);
-	return !strchr(g, '*') && !strncmp(abs, g, gl) && abs[gl] == '/';
+	return x->literal && !strncmp(abs, x->glob, x->len) && abs[x->len] == '/';
 }
 
 static unsigned classify_abs(const sg_ir *ir, const sg_ruleset *rs, const char *abs, int all_of)
@@ -318,10 +402,13 @@ static unsigned classify_abs(const sg_ir *ir, const sg_ruleset *rs, const char *
 	if (strstr(abs, "/.git/") || (strlen(abs) >= 5 && !strcmp(abs + strlen(abs) - 5, "/.git")))
 		cls |= SG_P_GIT;
 	/* rule-file patterns: later patterns win, '!' removes */
-	if (rs) {
+	if (rs && rs->npaths) {
+		static comps cs;	/* one classification at a time */
+		pc_prepare(ir, rs);
+		split_comps(abs, &cs);
 		for (size_t i = 0; i < rs->npaths; i++) {
 			const sg_pathpat *pp = &rs->paths[i];
-			if (pat_match(ir, pp, abs)) {
+			if (pat_match(&pc.x[i], abs, &cs)) {
 				if (pp->negate)
 					cls &= ~pp->cls;
 				else
