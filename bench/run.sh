@@ -255,13 +255,13 @@ SR=40
 echo "bwrap $BWRAP_ARGS /bin/true" > "$W/sandbox_cmds.txt"
 echo "firejail $FJ_ARGS /bin/true" >> "$W/sandbox_cmds.txt"
 echo "shellgate exec -- /bin/true" >> "$W/sandbox_cmds.txt"
-if [ -f "$HERE/sandbox.sh" ]; then
+if [ -f "$HERE/sandbox.sh" ] && [ "$QUICK" != 1 ]; then
 	say "bench/sandbox.sh"
 	sh "$HERE/sandbox.sh" "$SG" > "$W/sandbox_sh.txt" 2>&1 || echo "(bench/sandbox.sh exited $?)" >> "$W/sandbox_sh.txt"
 fi
 
 # ---- 6. lint ---------------------------------------------------------------
-if [ -f "$HERE/lint.sh" ]; then
+if [ -f "$HERE/lint.sh" ] && [ "$QUICK" != 1 ]; then
 	say "bench/lint.sh"
 	sh "$HERE/lint.sh" "$SG" > "$W/lint_sh.txt" 2>&1 || echo "(bench/lint.sh exited $?)" >> "$W/lint_sh.txt"
 fi
