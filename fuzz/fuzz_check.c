@@ -5,12 +5,15 @@
  *  - a decision that is allow, ask or deny, never allow with the
  *    unparsable/limit/error flags, and JSON (verdict and IR) that parses back
  *    with the same decision (fuzz_common.h);
- *  - strictest wins: `A && B`, `B && A`, `A; B`, `B; A`, `A | B`, `B | A`,
+ *  - strictest wins: `A && B`, `B && A`, `A; B`, `B; A`, `A | B`,
  *    `echo $(A)` are never looser than A alone;
  *  - wrapping never loosens: `bash -c 'A'` (quoted properly), `sudo A`,
  *    `env A`, `command A`, `( A )`.
  * B is `true`, a command every pack allows, so a looser composite can only
- * come from how A was read.
+ * come from how A was read. `B | A` is not checked: A then runs as the last
+ * pipeline stage, in the current shell under zsh or lastpipe and in a
+ * subshell otherwise, so a cd in A makes the directory unknown (ask) where
+ * A alone may be judged in a known one.
  *
  * Forms that put text after A close with a newline first where A could end
  * in a comment (`( A` NL `)`); `A && B` is kept literal, since a comment in A
@@ -34,7 +37,6 @@ static const form forms[] = {
 	{ "A; B", "", "; true", 0, 0 },
 	{ "B; A", "true; ", "", 0, 0 },
 	{ "A | B", "", " | cat", 0, 0 },
-	{ "B | A", "true | ", "", 0, 0 },
 	{ "$(A)", "echo $( ", "\n)", 0, 0 },
 	{ "bash -c 'A'", "bash -c '", "'", 1, 0 },
 	{ "sudo A", "sudo ", "", 0, 1 },

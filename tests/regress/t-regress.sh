@@ -30,7 +30,7 @@ sub esc { my $s = shift; $s =~ s/\\/\\\\/g; $s =~ s/\t/\\t/g; $s =~ s/\n/\\n/g; 
 my $plain = $ENV{SINGLE};
 my $q = $a; $q =~ s/'/'\\''/g;
 my @f = (["A", $a], ["A && B", "$a && true"], ["B && A", "true && $a"], ["A; B", "$a; true"],
-	["B; A", "true; $a"], ["A | B", "$a | cat"], ["B | A", "true | $a"], ['$(A)', "echo \$( $a\n)"],
+	["B; A", "true; $a"], ["A | B", "$a | cat"], ['$(A)', "echo \$( $a\n)"],
 	["bash -c 'A'", "bash -c '$q'"], ["( A )", "( $a\n)"]);
 push @f, (["sudo A", "sudo $a"], ["env A", "env $a"], ["command A", "command $a"]) if $plain;
 @f = grep { $_->[0] eq "A" || $_->[0] eq "bash -c 'A'" } @f if $ENV{UNPARSABLE};
