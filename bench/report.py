@@ -311,9 +311,13 @@ def main():
         row = R["hook"]["rows"].get(r, {})
         ratio = row.get("hook_ratio") if hook_built else row.get("check_ratio")
         rss = row.get("hook_rss_kib") if hook_built else row.get("check_rss_kib")
+        sgd = hook.get(("hook." if hook_built else "check.") + r)
+        tmin = hook.get("true." + r)
+        minr = sgd["min_ms"] / tmin["min_ms"] if sgd and tmin else None
         if ratio is not None:
             targets.append({"target": "hook latency ≤ 2× /bin/true (median), %s" % REQ_LABEL[r],
-                            "measured": "%.2f×  (%s)" % (ratio, label), "met": ratio <= 2.0,
+                            "measured": "%.2f× (%s; ratio of the minima %.2f×)" % (ratio, label, minr or 0),
+                            "met": ratio <= 2.0,
                             "miss": None if ratio <= 2.0 else "%.0f %% over" % ((ratio / 2.0 - 1) * 100)})
         if rss is not None:
             targets.append({"target": "hook peak RSS ≤ 8 MiB, %s" % REQ_LABEL[r],
