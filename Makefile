@@ -97,6 +97,11 @@ $(B)/obj/ts_scanner.o: $(GRAMMAR_SRC)/parser.c
 	@mkdir -p $(@D)
 	$(CC) $(GRAMMAR_CFLAGS) -DTREE_SITTER_REUSE_ALLOCATOR -c $(GRAMMAR_SRC)/scanner.c -o $@
 
+# grammar_wrap.c includes the fetched grammar's tree_sitter/parser.h
+$(B)/obj/grammar_wrap.o $(B)/asan/grammar_wrap.o: $(GRAMMAR_SRC)/parser.c
+$(B)/obj/grammar_wrap.o: override CFLAGS += -I$(GRAMMAR_SRC)
+$(B)/asan/grammar_wrap.o: override CFLAGS += -I$(GRAMMAR_SRC)
+
 $(B)/obj/%.o: engine/%.c $(wildcard engine/*.h) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@

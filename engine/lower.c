@@ -832,12 +832,14 @@ void lower_block(lctx *c, TSNode n, unsigned addctx)
 	c->cwd = cwd;	/* $( ) and <( ) run in a subshell */
 }
 
-static void lower_pipeline(lctx *c, TSNode n, int depth)
+static void lower_pipeline(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nfed)
 {
 	uint32_t nc = ts_node_named_child_count(n);
 	sg_ir *ir = c->st->ir;
-	sg_cmd **prev = NULL;
-	size_t nprev = 0;
+	/* what feeds the pipeline feeds its first stage (tree-sitter-bash nests
+	 * `a | b | c && d` as `a | (b | c && d)`) */
+	sg_cmd **prev = fed;
+	size_t nprev = nfed;
 	int idx = 0;
 	for (uint32_t i = 0; i < nc; i++) {
 		TSNode ch = ts_node_named_child(n, i);
@@ -1199,7 +1201,7 @@ static void lower_node_in(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nfe
 	} else if (!strcmp(ty, "redirected_statement")) {
 		lower_redirected(c, n, depth, fed, nfed);
 	} else if (!strcmp(ty, "pipeline")) {
-		lower_pipeline(c, n, depth);
+		lower_pipeline(c, n, depth, fed, nfed);
 	} else if (!strcmp(ty, "list")) {
 		lower_list(c, n, depth, fed, nfed);
 	} else if (!strcmp(ty, "subshell")) {

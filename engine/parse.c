@@ -15,7 +15,7 @@ struct sg_parser {
 
 sg_parser *sg_parser_new(const char **why)
 {
-	const TSLanguage *lang = tree_sitter_bash();
+	const TSLanguage *lang = sg_bash_language();
 	uint32_t v = ts_language_version(lang);
 
 	if (v < TREE_SITTER_MIN_COMPATIBLE_LANGUAGE_VERSION || v > TREE_SITTER_LANGUAGE_VERSION) {

@@ -24,5 +24,7 @@ TSTree *sg_parse(sg_parser *p, const char *src, size_t len, int *status);
 void sg_parse_sexp(TSNode n, const char *src, sg_buf *out, int depth);
 
 const TSLanguage *tree_sitter_bash(void);
+/* grammar_wrap.c: the bash language with a linear get_column for its scanner */
+const TSLanguage *sg_bash_language(void);
 
 #endif

@@ -29,7 +29,7 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 FSAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-BASE := -std=c11 -D_GNU_SOURCE -g -O1 -Iengine $(PKG_CFLAGS) \
+BASE := -std=c11 -D_GNU_SOURCE -g -O1 -Iengine -I$(GRAMMAR_SRC) $(PKG_CFLAGS) \
 	-DSG_BUILTIN_RULES=\"$(abspath rules)\" -DSG_DATADIR=\"/nonexistent\" \
 	-DSG_FUZZ_RULES=\"$(abspath rules)\"
 ENGINE_CFLAGS := $(BASE) $(FSAN) -fsanitize=fuzzer-no-link -Wall -Wno-unused-parameter

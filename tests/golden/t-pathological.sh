@@ -40,4 +40,11 @@ gen 'print("bash -c \"" * 1 + "eval " * 2000 + "ls\"", end="")'; run "2000 evals
 gen 'print("a=b; " * 20000 + "$a", end="")'; run "20000 assignments" any "$tmp/in"
 gen 'print("x=rm; " + "if true; then x=y$x; fi; " * 50 + "$x -rf ~", end="")'; run "branching variable growth" notallow "$tmp/in"
 gen 'print("cat <<EOF\n" + "line\n" * 100000, end="")'; run "unterminated 100k-line heredoc" notallow "$tmp/in"
+# one-line heredoc bodies: the grammar's scanner asked for the column of every
+# character, which tree-sitter 0.20.7 computes from the line start (quadratic,
+# 100 KB took 40 s; grammar_wrap.c makes it linear). 30 s covers ASan.
+gen 'print("cat <<EOF\n" + "a" * 1000000 + "\nEOF\nrm -rf ~", end="")'
+start=$(date +%s)
+run "1 MB one-line heredoc, then rm -rf ~ (deny, and fast)" notallow "$tmp/in"
+[ $(( $(date +%s) - start )) -le 30 ] && ok "1 MB one-line heredoc judged within 30 s" || notok "1 MB one-line heredoc took over 30 s"
 tap_done
