@@ -198,7 +198,7 @@ static void prune_expired(cJSON *rules)
 		cJSON *next = r->next;
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(r, "match");
 		const cJSON *b = m ? cJSON_GetObjectItemCaseSensitive(m, "before") : NULL;
-		if (cJSON_IsNumber(b) && b->valuedouble <= now)
+		if (b && cJSON_IsNumber(b) && b->valuedouble <= now)
 			cJSON_DetachItemViaPointer(rules, r), cJSON_Delete(r);
 		r = next;
 	}

@@ -98,6 +98,8 @@ int sg_cli_install(int argc, char **argv)
 	char cwd[PATH_MAX], exe[PATH_MAX], allow[PATH_MAX];
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (!a)
+			break;
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			fputs(install_usage, stdout);
 			return 0;

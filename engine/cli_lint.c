@@ -157,6 +157,8 @@ static int parse_args(int argc, char **argv, lintopt *o)
 	int i = 1;
 	for (; i < argc; i++) {
 		char *a = argv[i], *eq = NULL;
+		if (!a)
+			break;
 		if (!strcmp(a, "--")) {
 			i++;
 			break;

@@ -78,7 +78,7 @@ static void each_agent(const sg_import_opts *io, int project_trusted, sg_arena *
 	const char *dirs[2] = { sg_arena_printf(A, "%s/.kiro/agents", home),
 				io->project ? sg_arena_printf(A, "%s/.kiro/agents", io->project) : NULL };
 	for (int d = 0; d < 2; d++) {
-		if (!dirs[d] || (d == 1 && !strcmp(dirs[0], dirs[1])))
+		if (!dirs[d] || (d == 1 && dirs[0] && !strcmp(dirs[0], dirs[1])))
 			continue;
 		DIR *dir = opendir(dirs[d]);
 		if (!dir)

@@ -258,7 +258,8 @@ static void allow_load(const sg_install *in, allowset *a)
 	char *text = NULL;
 	size_t len;
 	if (in->allow_list && sg_read_file(in->allow_list, 1 << 20, &text, &len) == 0) {
-		for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		char *save = NULL;
+		for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 			while (*line == ' ')
 				line++;
 			if (!*line || *line == '#' || strpbrk(line, ";&|<>$`()'\"\\*?[{"))
@@ -429,7 +430,8 @@ static int install_codex(sg_install *in)
 			sg_buf_adds(&b, "prefix_rule(pattern = [");
 			char *w = sg_xstrdup(a.v[i]);
 			int k = 0;
-			for (char *t = strtok(w, " "); t; t = strtok(NULL, " "))
+			char *save = NULL;
+			for (char *t = strtok_r(w, " ", &save); t; t = strtok_r(NULL, " ", &save))
 				sg_buf_printf(&b, "%s\"%s\"", k++ ? ", " : "", t);
 			free(w);
 			sg_buf_adds(&b, "], decision = \"allow\")\n");

@@ -121,7 +121,7 @@ static sg_lint_ran classify_output(const char *s, size_t n, int exit_code)
 	if (exit_code >= 0)
 		return exit_code ? SG_RUN_FAILED : SG_RUN_RAN;
 	if (p)
-		return atoi(p + 25) ? SG_RUN_FAILED : SG_RUN_RAN;
+		return strtol(p + 25, NULL, 10) ? SG_RUN_FAILED : SG_RUN_RAN;
 	if (!strncmp(s, "Command blocked by", 18) || memmem(s, n, "Rejected(", 9) || memmem(s, n, "rejected:", 9) ||
 	    memmem(s, n, "rejected by user", 16))
 		return SG_RUN_DENIED;
@@ -144,7 +144,7 @@ static void call_output(sg_lint *L, sg_lint_state *st, const sg_json *j, int p)
 	if (st->b.len && st->b.data[0] == '{' && sg_lint_json_parse(&st->sub, st->b.data, st->b.len) == 0) {
 		int ec = sg_lint_json_path(&st->sub, 0, "metadata.exit_code");
 		if (ec >= 0 && st->sub.t[ec].type == SG_J_NUM)
-			exit_code = atoi(st->sub.s + st->sub.t[ec].start);
+			exit_code = (int)strtol(st->sub.s + st->sub.t[ec].start, NULL, 10);
 		sg_lint_result_text(&st->sub, sg_lint_json_get(&st->sub, 0, "output"), &st->c, 300);
 		sg_buf_reset(&st->b);
 		sg_buf_add(&st->b, st->c.data ? st->c.data : "", st->c.len);

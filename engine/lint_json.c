@@ -230,6 +230,8 @@ static int close_container(sg_json *j, pstate *ps, size_t i)
  * Returns 0 to go on, 1 when the record ended, -1 on a syntax error. */
 static int after_value(sg_json *j, pstate *ps, size_t i)
 {
+	if (ps->depth <= 0)
+		return -1;
 	int top = ps->stack[ps->depth - 1];
 	int obj = j->t[top].type == SG_J_OBJ;
 	if (j->s[i] == ',') {
@@ -380,7 +382,7 @@ static void put_utf8(sg_buf *out, unsigned cp)
 
 static unsigned hex4(const char *p)
 {
-	return (unsigned)(hexv(p[0]) << 12 | hexv(p[1]) << 8 | hexv(p[2]) << 4 | hexv(p[3]));
+	return (unsigned)hexv(p[0]) << 12 | (unsigned)hexv(p[1]) << 8 | (unsigned)hexv(p[2]) << 4 | (unsigned)hexv(p[3]);
 }
 
 /* Decodes escapes (already validated by the tokenizer). Lone surrogates

@@ -258,13 +258,19 @@ void sg_sandbox_plan_print(const sg_sbx_plan *pl, sg_buf *out)
 
 typedef struct xctx {
 	const char *step, *path;
+	char pathbuf[4096];	/* a copy: callers pass stack buffers */
 } xctx;
 
 static int fail(xctx *x, const char *step, const char *path)
 {
 	int e = errno ? errno : EINVAL;
 	x->step = step;
-	x->path = path;
+	if (path) {
+		snprintf(x->pathbuf, sizeof x->pathbuf, "%s", path);
+		x->path = x->pathbuf;
+	} else {
+		x->path = NULL;
+	}
 	return -e;
 }
 

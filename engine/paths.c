@@ -378,6 +378,8 @@ static unsigned classify_abs(const sg_ir *ir, const sg_ruleset *rs, const char *
 			temp_root |= !strcmp(abs, tn);
 		}
 	}
+	if (in_proj)
+		temp = temp_root = 0;	/* a project under /tmp: its files are project files */
 	if (temp_root)
 		cls |= SG_P_TEMP_ROOT;
 	int harmless = 0;

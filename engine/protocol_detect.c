@@ -311,7 +311,7 @@ int sg_protocol_read(int fd, int timeout_ms, sg_buf *out, const char **why)
 const char *sg_json_str(const cJSON *o, const char *key)
 {
 	const cJSON *x = o ? cJSON_GetObjectItemCaseSensitive(o, key) : NULL;
-	return cJSON_IsString(x) ? x->valuestring : NULL;
+	return x && cJSON_IsString(x) ? x->valuestring : NULL;
 }
 
 const cJSON *sg_json_obj(const cJSON *o, const char *key)

@@ -36,7 +36,7 @@ static int has_comments(const char *s, size_t n)
 
 static void detect_indent(sg_settings *s)
 {
-	strcpy(s->indent, "  ");
+	memcpy(s->indent, "  ", 3);
 	const char *p = s->text ? strchr(s->text, '\n') : NULL;
 	if (!p)
 		return;
@@ -57,7 +57,7 @@ int sg_settings_load(sg_settings *s, const char *path, const char **why)
 	int r = sg_read_file(path, SG_SETTINGS_MAX, &s->text, &s->len);
 	if (r == -ENOENT) {
 		s->root = cJSON_CreateObject();
-		strcpy(s->indent, "  ");
+		memcpy(s->indent, "  ", 3);
 		return 0;
 	}
 	if (r < 0) {

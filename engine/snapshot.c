@@ -99,7 +99,7 @@ static uint64_t mix_dir(uint64_t h, const char *dir)
 	DIR *d = opendir(dir);
 	if (!d)
 		return h;
-	char *names[512];
+	char *names[512] = { 0 };
 	size_t n = 0;
 	struct dirent *e;
 	while ((e = readdir(d)) && n < 512) {
@@ -108,7 +108,8 @@ static uint64_t mix_dir(uint64_t h, const char *dir)
 			names[n++] = sg_xstrdup(e->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmpstr);
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmpstr);
 	for (size_t i = 0; i < n; i++) {
 		char p[PATH_MAX + 256];
 		snprintf(p, sizeof p, "%s/%s", dir, names[i]);

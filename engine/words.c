@@ -1125,11 +1125,10 @@ void lw_lex(lctx *c, const char *s, size_t len, uint32_t s0, uint32_t e0, lwords
 	field_init(&x.p[0].cur);
 	x.s = s0;
 	x.e = e0;
-	partial *p = &x.p[0];
+	partial *p;
 	size_t i = 0;
 	while (i < len) {
 		char ch = s[i];
-		p = &x.p[0];
 		if (ch == ' ' || ch == '\t' || ch == '\n') {
 			for (size_t a = 0; a < x.np; a++)
 				if (x.p[a].started)
