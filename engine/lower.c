@@ -860,7 +860,7 @@ static void lower_pipeline(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t nf
 		prev = after > before ? sg_arena_alloc(c->st->A, (after - before) * sizeof *prev) : NULL;
 		for (size_t j = before; j < after; j++) {
 			sg_cmd *cmd = ir->cmds[j];
-			if (!(cmd->ctx & (SG_C_SUBST | SG_C_PROCSUBST)) || (c->ctx & (SG_C_SUBST | SG_C_PROCSUBST))) {
+			if (!(cmd->ctx & ~c->ctx & (SG_C_SUBST | SG_C_PROCSUBST))) {
 				cmd->pipe_index = idx;
 				prev[k++] = cmd;
 			}
@@ -1128,7 +1128,8 @@ static void lower_redirected(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t 
 		size_t nup = 0;
 		for (size_t j = after; j > before; j--) {
 			sg_cmd *cmd = ir->cmds[j - 1];
-			if (!(cmd->ctx & (SG_C_SUBST | SG_C_PROCSUBST)) && !cmd->parent) {
+			if (!(cmd->ctx & ~c->ctx & (SG_C_SUBST | SG_C_PROCSUBST)) &&
+			    (!cmd->parent || cmd->parent->id < (int)before)) {
 				up = sg_arena_alloc(c->st->A, sizeof *up);
 				up[0] = cmd;
 				nup = 1;
@@ -1149,7 +1150,7 @@ static void lower_redirected(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t 
 					if (ir->ncmds > b2) {
 						prev = sg_arena_alloc(c->st->A, (ir->ncmds - b2) * sizeof *prev);
 						for (size_t j = b2; j < ir->ncmds; j++)
-							if (!(ir->cmds[j]->ctx & (SG_C_SUBST | SG_C_PROCSUBST)))
+							if (!(ir->cmds[j]->ctx & ~c->ctx & (SG_C_SUBST | SG_C_PROCSUBST)))
 								prev[nprev++] = ir->cmds[j];
 					}
 				}
