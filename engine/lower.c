@@ -1114,6 +1114,7 @@ static void lower_redirected(lctx *c, TSNode n, int depth, sg_cmd **fed, size_t 
 					memcpy(nr + cmd->nredirs, rd.v, rd.n * sizeof *nr);
 				cmd->redirs = nr;
 				cmd->nredirs += rd.n;
+				record_written(c, cmd);	/* echo x > f attached late */
 			}
 		}
 	} else if (rd.n) {
