@@ -383,6 +383,13 @@ void sg_engine_judge(sg_engine *e, const sg_request *req, sg_verdict *v)
 			   0, (uint32_t)v->input_len, NULL);
 	}
 	sg_match_state_fini(&ms);
+	if (ir->flags & SG_IR_NUL) {
+		/* argv strings end at a NUL: what would run is a guess */
+		v->flags |= SG_V_UNPARSABLE;
+		add_reason(v, &rv, "default.nul", SG_DENY,
+			   "The command contains a NUL byte, which no shell command line can hold: what would run cannot be known. Send the command without NUL bytes.",
+			   0, (uint32_t)v->input_len, NULL);
+	}
 	if (ir->flags & (SG_IR_UNPARSABLE | SG_IR_LIMIT)) {
 		v->flags |= SG_V_UNPARSABLE | ((ir->flags & SG_IR_LIMIT) ? SG_V_LIMIT : 0);
 		uint32_t s = ir->err_end ? ir->err_start : 0, en = ir->err_end ? ir->err_end : (uint32_t)v->input_len;

@@ -1,7 +1,8 @@
 # fuzz/fuzz.mk - libFuzzer harnesses over every untrusted input.
 #
 #   make fuzz                    build every harness, run each FUZZ_TIME s (20)
-#   make fuzz FUZZ_TIME=600      a long run
+#   make fuzz FUZZ_TIME=600      a long run (FUZZ_SEED=N: another mutation sequence; the
+#                                smoke run uses seed 1 so that CI is reproducible)
 #   make -f fuzz/fuzz.mk build   build only
 #   make -f fuzz/fuzz.mk run FUZZ_ONLY=fuzz_check   one harness
 #
