@@ -498,7 +498,11 @@ static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 			i++;
 			break;
 		}
-		if ((a->text[0] == '-' || a->text[0] == '+') && a->len > 1) {
+		if ((a->text[0] == '-' || a->text[0] == '+') && a->len > 1 &&
+		    strspn(a->text + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-=_.") ==
+			    a->len - 1) {
+			/* (a word with blanks or operators is not an option cluster:
+			 * after -c it is judged as the script, stricter) */
 			if (a->text[1] == '-') {
 				if (!strchr(a->text, '=') && sg_strlist_has(&w->options_with_value, a->text))
 					i++;
