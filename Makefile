@@ -149,9 +149,12 @@ install: $(B)/shellgate
 e2e: $(B)/shellgate
 	@sh tests/e2e/run.sh $(abspath $(B)/shellgate)
 
+# The smoke run is reproducible: seed 1 and at most FUZZ_RUNS inputs per
+# harness (time is only a cap). Long runs: make fuzz FUZZ_TIME=600 FUZZ_RUNS=
 FUZZ_TIME ?= 20
+FUZZ_RUNS ?= 1500
 fuzz: | $(B)/.deps
-	@$(MAKE) -f fuzz/fuzz.mk FUZZ_TIME=$(FUZZ_TIME)
+	@FUZZ_RUNS=$(FUZZ_RUNS) $(MAKE) -f fuzz/fuzz.mk FUZZ_TIME=$(FUZZ_TIME)
 
 bench: $(B)/shellgate
 	@sh bench/run.sh $(abspath $(B)/shellgate)

@@ -273,7 +273,9 @@ static int unwrap_exec(lctx *c, sg_cmd *cmd, const sg_wrapper *w, int xargs)
 			i++;
 			break;
 		}
-		if (is_opt(a)) {
+		if (is_opt(a) && !(a->flags & SG_W_SUBST)) {
+			/* (an "option" built by a substitution is not trusted as one:
+			 * it is judged as the start of the inner command) */
 			const char *nm = a->text[1] == '-' ? long_name(A, a) : NULL;
 			char so[3] = { '-', a->text[1], 0 };
 			const char *key = nm ? nm : so;

@@ -27,7 +27,8 @@ for h in "$@"; do
 	# -timeout: a single input slower than this is a hang (reported);
 	# -rss_limit_mb: memory blow-up is a finding too.
 	# shellcheck disable=SC2086
-	"$bin" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
+	# shellcheck disable=SC2086
+	"$bin" -seed="${FUZZ_SEED:-1}" ${FUZZ_RUNS:+-runs=$FUZZ_RUNS} -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=$maxlen \
 		-print_final_stats=1 -artifact_prefix="$art/" $dict "$corpus" "$seeds" >"$log" 2>&1
 	rc=$?
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
