@@ -252,7 +252,14 @@ void *sg_arena_try_alloc(sg_arena *a, size_t n)
 	size_t need = (n + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
 	sg_arena_block *b = a->head;
 
-	if (n > SG_MAX_ARENA || a->used_total + need > SG_MAX_ARENA) {
+	static size_t arena_max;
+	if (!arena_max) {
+		/* SHELLGATE_TEST_MAX_ARENA may only lower the ceiling (tests) */
+		const char *t = getenv("SHELLGATE_TEST_MAX_ARENA");
+		unsigned long long v = t && *t ? strtoull(t, NULL, 10) : 0;
+		arena_max = v > 0 && v < SG_MAX_ARENA ? (size_t)v : SG_MAX_ARENA;
+	}
+	if (n > arena_max || a->used_total + need > arena_max) {
 		a->exhausted = 1;
 		return NULL;
 	}

@@ -84,6 +84,24 @@ else
 	notok "SG_PCRE_MATCH_LIMIT: exit $rc" "$(head -c 400 "$tmp/out")"
 fi
 
-skip "SG_PARSE_TIMEOUT_US" "no input is known to make tree-sitter-bash run 0.5 s under SG_MAX_INPUT; the NULL-tree path is the same as SG_MAX_INPUT's"
-skip "SG_MAX_ARENA" "256 MiB per request is not reachable under the other limits; exhaustion sets the limit flag (sg_arena_try_alloc)"
+# The parse timeout and the arena ceiling cannot be reached by an input under
+# the other limits: the test-only overrides (which can only lower them) drive
+# the same code paths. Each must give the unparsable floor, never allow.
+perl -e 'print "ls; " x 20000' >"$tmp/cmd"
+SHELLGATE_TEST_PARSE_TIMEOUT_US=1 SHELLGATE_NO_SNAPSHOT=1 "$SG_BIN" check --json --stdin --no-user $ctx <"$tmp/cmd" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -ge 1 ] && [ "$rc" -le 2 ] && grep -q '"default.unparsable"' "$tmp/out" && grep -q 'SG_PARSE_TIMEOUT_US' "$tmp/out"; then
+	ok "SG_PARSE_TIMEOUT_US: a timed-out parse is unparsable (exit $rc)"
+else
+	notok "SG_PARSE_TIMEOUT_US: exit $rc" "$(head -c 400 "$tmp/out")"
+fi
+# 1000 harmless echos (allow) need more than a 300 KB arena: a deny (exit 3)
+perl -e 'print join("; ", ("echo " . "a" x 200) x 1000)' >"$tmp/cmd"
+SHELLGATE_TEST_MAX_ARENA=300000 SHELLGATE_NO_SNAPSHOT=1 "$SG_BIN" check --json --stdin --no-user $ctx <"$tmp/cmd" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+if [ "$rc" -eq 3 ] && grep -q '^{"decision":"deny"' "$tmp/out"; then
+	ok "SG_MAX_ARENA: exhausting the request arena never allows (exit $rc)"
+else
+	notok "SG_MAX_ARENA: exit $rc" "$(head -c 400 "$tmp/out")"
+fi
 tap_done
