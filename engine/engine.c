@@ -213,14 +213,7 @@ static void add_reason(sg_verdict *v, rvec *r, const char *rule, int d, const ch
 	for (size_t i = 0; i < r->n; i++)
 		if (!strcmp(r->v[i].rule, rule) && r->v[i].start == s && r->v[i].end == e)
 			return;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-		sg_reason *nv = sg_arena_alloc(&v->arena, cap * sizeof *nv);
-		if (r->n)
-			memcpy(nv, r->v, r->n * sizeof *nv);
-		r->v = nv;
-		r->cap = cap;
-	}
+	r->v = sg_arena_grow(&v->arena, r->v, r->n, &r->cap, sizeof *r->v);
 	sg_reason *x = &r->v[r->n++];
 	x->rule = rule;
 	x->decision = (sg_decision)d;

@@ -50,14 +50,7 @@ const char *sg_canonical_name(sg_arena *A, const char *prog)
 static void ir_push(lctx *c, sg_cmd *cmd)
 {
 	sg_ir *ir = c->st->ir;
-	if (ir->ncmds == ir->capcmds) {
-		size_t cap = ir->capcmds ? ir->capcmds * 2 : 16;
-		sg_cmd **n = sg_arena_alloc(c->st->A, cap * sizeof *n);
-		if (ir->ncmds)
-			memcpy(n, ir->cmds, ir->ncmds * sizeof *n);
-		ir->cmds = n;
-		ir->capcmds = cap;
-	}
+	ir->cmds = sg_arena_grow(c->st->A, ir->cmds, ir->ncmds, &ir->capcmds, sizeof *ir->cmds);
 	cmd->id = (int)ir->ncmds;
 	ir->cmds[ir->ncmds++] = cmd;
 }
@@ -525,14 +518,7 @@ typedef struct rvec {
 
 static void rvec_push(lctx *c, rvec *r, const sg_redir *x)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 4;
-		sg_redir *nv = sg_arena_alloc(c->st->A, cap * sizeof *nv);
-		if (r->n)
-			memcpy(nv, r->v, r->n * sizeof *nv);
-		r->v = nv;
-		r->cap = cap;
-	}
+	r->v = sg_arena_grow(c->st->A, r->v, r->n, &r->cap, sizeof *r->v);
 	r->v[r->n++] = *x;
 }
 

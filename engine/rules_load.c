@@ -140,21 +140,9 @@ static size_t json_depth_exceeded(const char *s, size_t n)
 /* Growable arrays live in the rule set's arena too (so the whole rule set
  * is one region that can be snapshotted); growing leaves the old copy behind,
  * which is bounded by doubling. */
-static void *arena_grow(sg_arena *a, void *old, size_t n, size_t *cap, size_t elem)
-{
-	if (n < *cap)
-		return old;
-	size_t nc = *cap ? *cap * 2 : 16;
-	void *nv = sg_arena_alloc(a, nc * elem);
-	if (n)
-		memcpy(nv, old, n * elem);
-	*cap = nc;
-	return nv;
-}
-
 #define PUSH(arr, n, cap, x)                                                         \
 	do {                                                                         \
-		(arr) = arena_grow(&rs_->arena, (arr), (n), &(cap), sizeof *(arr));   \
+		(arr) = sg_arena_grow(&rs_->arena, (arr), (n), &(cap), sizeof *(arr));   \
 		(arr)[(n)++] = (x);                                                  \
 	} while (0)
 

@@ -122,6 +122,9 @@ void sg_arena_free(sg_arena *a);
 void *sg_arena_try_alloc(sg_arena *a, size_t n);
 void *sg_arena_alloc(sg_arena *a, size_t n);	/* zeroed */
 char *sg_arena_strndup(sg_arena *a, const char *s, size_t n);
+/* Growable arrays in an arena: returns old when n < *cap, else a copy with
+ * twice the capacity (at least 8; the old copy stays in the arena). */
+void *sg_arena_grow(sg_arena *a, void *old, size_t n, size_t *cap, size_t elem);
 char *sg_arena_strdup(sg_arena *a, const char *s);
 char *sg_arena_printf(sg_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -38,14 +38,7 @@ typedef struct svec {
 
 static void svec_push(sg_arena *A, svec *s, const char *x)
 {
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 8;
-		const char **nv = sg_arena_alloc(A, cap * sizeof *nv);
-		if (s->n)
-			memcpy(nv, s->v, s->n * sizeof *nv);
-		s->v = nv;
-		s->cap = cap;
-	}
+	s->v = sg_arena_grow(A, (void *)s->v, s->n, &s->cap, sizeof *s->v);
 	s->v[s->n++] = x;
 }
 

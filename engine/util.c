@@ -311,6 +311,18 @@ char *sg_arena_strndup(sg_arena *a, const char *s, size_t n)
 	return p;
 }
 
+void *sg_arena_grow(sg_arena *a, void *old, size_t n, size_t *cap, size_t elem)
+{
+	if (n < *cap)
+		return old;
+	size_t nc = *cap ? *cap * 2 : 8;
+	void *nv = sg_arena_alloc(a, nc * elem);
+	if (n)
+		memcpy(nv, old, n * elem);
+	*cap = nc;
+	return nv;
+}
+
 char *sg_arena_strdup(sg_arena *a, const char *s)
 {
 	return sg_arena_strndup(a, s, strlen(s));

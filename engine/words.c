@@ -147,14 +147,7 @@ static void field_free(lfield *f)
 
 void lwords_push(lctx *c, lwords *l, const sg_word *w)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
-		sg_word *nw = sg_arena_alloc(c->st->A, cap * sizeof *nw);
-		if (l->n)
-			memcpy(nw, l->w, l->n * sizeof *nw);
-		l->w = nw;
-		l->cap = cap;
-	}
+	l->w = sg_arena_grow(c->st->A, l->w, l->n, &l->cap, sizeof *l->w);
 	l->w[l->n++] = *w;
 }
 
@@ -609,14 +602,7 @@ static void add_feeder(xst *x, sg_cmd *cmd)
 {
 	if (!x->feeders)
 		return;
-	if (*x->nfeeders == x->fcap) {
-		size_t cap = x->fcap ? x->fcap * 2 : 8;
-		sg_cmd **nf = sg_arena_alloc(x->c->st->A, cap * sizeof *nf);
-		if (*x->nfeeders)
-			memcpy(nf, *x->feeders, *x->nfeeders * sizeof *nf);
-		*x->feeders = nf;
-		x->fcap = cap;
-	}
+	*x->feeders = sg_arena_grow(x->c->st->A, *x->feeders, *x->nfeeders, &x->fcap, sizeof **x->feeders);
 	(*x->feeders)[(*x->nfeeders)++] = cmd;
 }
 
