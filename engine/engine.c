@@ -100,20 +100,6 @@ static int file_trustworthy(const char *path, sg_buf *log, int *exists)
 	return 1;
 }
 
-static int project_trusted(const sg_ruleset *rs, const char *project)
-{
-	char rp[PATH_MAX];
-	const char *real = realpath(project, rp) ? rp : project;
-	for (size_t i = 0; i < rs->trusted_projects.n; i++) {
-		char tp[PATH_MAX];
-		const char *t = rs->trusted_projects.v[i];
-		const char *tr = realpath(t, tp) ? tp : t;
-		if (!strcmp(tr, real) || !strcmp(t, project))
-			return 1;
-	}
-	return 0;
-}
-
 sg_engine *sg_engine_new(const sg_config *cfg, sg_buf *log)
 {
 	sg_engine *e = sg_xcalloc(1, sizeof *e);
@@ -151,7 +137,7 @@ sg_engine *sg_engine_new(const sg_config *cfg, sg_buf *log)
 			snprintf(pf, sizeof pf, "%s/.shellgate/rules.json", cfg->project);
 			struct stat st;
 			if (stat(pf, &st) == 0) {
-				int trusted = project_trusted(&e->rs, cfg->project);
+				int trusted = sg_ruleset_project_trusted(&e->rs, cfg->project);
 				sg_ruleset_load_file(&e->rs, pf, SG_LAYER_PROJECT, trusted, log);
 			}
 		}

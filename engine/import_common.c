@@ -128,16 +128,7 @@ void sg_imp_load(sg_ruleset *rs, const sg_imp_src *src, const cJSON *rules, sg_b
 
 int sg_imp_project_trusted(const sg_ruleset *rs, const char *project)
 {
-	char rp[PATH_MAX];
-	const char *real = realpath(project, rp) ? rp : project;
-	for (size_t i = 0; i < rs->trusted_projects.n; i++) {
-		char tp[PATH_MAX];
-		const char *t = rs->trusted_projects.v[i];
-		const char *tr = realpath(t, tp) ? tp : t;
-		if (!strcmp(tr, real) || !strcmp(t, project))
-			return 1;
-	}
-	return 0;
+	return sg_ruleset_project_trusted(rs, project);
 }
 
 int sg_imp_regex_ok(const char *re)

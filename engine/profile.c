@@ -99,56 +99,6 @@ void sg_profile_db_free(sg_profile_db *db)
 	free(db);
 }
 
-/* Blank out // and block comments in place (rule files allow them). */
-static int strip_comments(char *s, size_t n)
-{
-	int in_str = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (in_str) {
-			if (s[i] == '\\' && i + 1 < n)
-				i++;
-			else if (s[i] == '"')
-				in_str = 0;
-		} else if (s[i] == '"') {
-			in_str = 1;
-		} else if (s[i] == '/' && i + 1 < n && s[i + 1] == '/') {
-			while (i < n && s[i] != '\n')
-				s[i++] = ' ';
-		} else if (s[i] == '/' && i + 1 < n && s[i + 1] == '*') {
-			s[i] = s[i + 1] = ' ';
-			for (i += 2; i + 1 < n && !(s[i] == '*' && s[i + 1] == '/'); i++)
-				if (s[i] != '\n')
-					s[i] = ' ';
-			if (i + 1 >= n)
-				return -1;
-			s[i] = s[i + 1] = ' ';
-			i++;
-		}
-	}
-	return 0;
-}
-
-static int json_too_deep(const char *s, size_t n)
-{
-	int d = 0, in_str = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (in_str) {
-			if (s[i] == '\\')
-				i++;
-			else if (s[i] == '"')
-				in_str = 0;
-		} else if (s[i] == '"') {
-			in_str = 1;
-		} else if (s[i] == '{' || s[i] == '[') {
-			if (++d > SG_MAX_JSON_DEPTH)
-				return 1;
-		} else if (s[i] == '}' || s[i] == ']') {
-			d--;
-		}
-	}
-	return 0;
-}
-
 int sg_profile_db_add_text(sg_profile_db *db, const char *origin, const char *text, size_t len, sg_buf *err)
 {
 	/* Most rule files have no sandbox section: skip them without parsing. */
@@ -161,7 +111,8 @@ int sg_profile_db_add_text(sg_profile_db *db, const char *origin, const char *te
 	char *buf = sg_xstrndup(text, len);
 	int rc = -1;
 	cJSON *root = NULL;
-	if (strip_comments(buf, len) < 0 || json_too_deep(buf, len)) {
+	size_t bad;
+	if (sg_json_strip_comments(buf, len, &bad) < 0 || sg_json_depth_exceeded(buf, len)) {
 		sg_buf_printf(err, "%s: unterminated comment or JSON nested too deeply\n", origin);
 		goto out;
 	}

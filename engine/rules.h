@@ -120,6 +120,13 @@ int sg_ruleset_load_file(sg_ruleset *rs, const char *path, int layer, int truste
 int sg_ruleset_load_text(sg_ruleset *rs, const char *origin, const char *text, size_t len,
 			 int layer, int trusted, sg_buf *log);
 void sg_ruleset_init(sg_ruleset *rs);
+/* 1 when project is listed in trusted_projects (by path or real path) */
+int sg_ruleset_project_trusted(const sg_ruleset *rs, const char *project);
+/* JSON with comments: blank // and block comments in place (offsets kept);
+ * -1 with *bad at an unterminated comment. */
+int sg_json_strip_comments(char *s, size_t n, size_t *bad);
+/* offset just past the first bracket deeper than SG_MAX_JSON_DEPTH, or 0 */
+size_t sg_json_depth_exceeded(const char *s, size_t n);
 void sg_ruleset_free(sg_ruleset *rs);
 /* match.c: frees the compiled patterns registered in rs->codes */
 void sg_match_free_codes(sg_ruleset *rs);

@@ -78,7 +78,7 @@ static size_t find_key(const char *text, size_t len, const char *needle, size_t 
 }
 
 /* Replace comments with spaces, keeping every byte offset (and so line:col). */
-static int strip_comments(char *s, size_t n, size_t *bad)
+int sg_json_strip_comments(char *s, size_t n, size_t *bad)
 {
 	int in_str = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -114,7 +114,7 @@ static int strip_comments(char *s, size_t n, size_t *bad)
 	return 0;
 }
 
-static size_t json_depth_exceeded(const char *s, size_t n)
+size_t sg_json_depth_exceeded(const char *s, size_t n)
 {
 	int in_str = 0, depth = 0;
 	for (size_t i = 0; i < n; i++) {
@@ -580,11 +580,11 @@ int sg_ruleset_load_text(sg_ruleset *rs, const char *origin, const char *text, s
 		lerr(&L, (size_t)((const char *)memchr(text, 0, len) - text), "NUL byte in rule file");
 		goto out;
 	}
-	if (strip_comments(buf, len, &bad) < 0) {
+	if (sg_json_strip_comments(buf, len, &bad) < 0) {
 		lerr(&L, bad, "unterminated /* comment");
 		goto out;
 	}
-	if ((bad = json_depth_exceeded(buf, len))) {
+	if ((bad = sg_json_depth_exceeded(buf, len))) {
 		lerr(&L, bad - 1, "JSON nested deeper than %d (SG_MAX_JSON_DEPTH)", SG_MAX_JSON_DEPTH);
 		goto out;
 	}
@@ -706,6 +706,21 @@ int sg_ruleset_load_file(sg_ruleset *rs, const char *path, int layer, int truste
 	r = sg_ruleset_load_text(rs, path, text, len, layer, trusted, log);
 	free(text);
 	return r;
+}
+
+/* Is project listed in the user file's trusted_projects (by path or real path)? */
+int sg_ruleset_project_trusted(const sg_ruleset *rs, const char *project)
+{
+	char rp[PATH_MAX];
+	const char *real = realpath(project, rp) ? rp : project;
+	for (size_t i = 0; i < rs->trusted_projects.n; i++) {
+		char tp[PATH_MAX];
+		const char *t = rs->trusted_projects.v[i];
+		const char *tr = realpath(t, tp) ? tp : t;
+		if (!strcmp(tr, real) || !strcmp(t, project))
+			return 1;
+	}
+	return 0;
 }
 
 /* ---- lookups ------------------------------------------------------------------------- */
