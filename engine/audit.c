@@ -16,37 +16,8 @@
 #include <cjson/cJSON.h>
 
 #include "audit.h"
+#include "config.h"
 #include "sg.h"
-
-/* $XDG_CONFIG_HOME/shellgate/config.json: {"audit_log": PATH, "audit_max_bytes": N}.
- * Refused when writable by group or others, like the rule files. */
-static void from_config(char *path, size_t cap, unsigned long *maxb)
-{
-	char f[PATH_MAX];
-	const char *x = getenv("XDG_CONFIG_HOME"), *h = getenv("HOME");
-	if (x && *x)
-		snprintf(f, sizeof f, "%s/shellgate/config.json", x);
-	else if (h && *h)
-		snprintf(f, sizeof f, "%s/.config/shellgate/config.json", h);
-	else
-		return;
-	struct stat st;
-	if (stat(f, &st) < 0 || !S_ISREG(st.st_mode) || (st.st_mode & (S_IWGRP | S_IWOTH)) || st.st_size > 65536)
-		return;
-	char *text;
-	size_t len;
-	if (sg_read_file(f, 65536, &text, &len) < 0)
-		return;
-	cJSON *j = cJSON_ParseWithLength(text, len);
-	free(text);
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(j, "audit_log");
-	const cJSON *m = cJSON_GetObjectItemCaseSensitive(j, "audit_max_bytes");
-	if (cJSON_IsString(p) && p->valuestring[0] && !path[0])
-		snprintf(path, cap, "%s", p->valuestring);
-	if (cJSON_IsNumber(m) && m->valuedouble >= 4096)
-		*maxb = (unsigned long)m->valuedouble;
-	cJSON_Delete(j);
-}
 
 /* Token-like values are masked before they reach the log (issue 4 part 7):
  * the prefix is kept so the record stays readable, the secret part is not. */
@@ -106,7 +77,11 @@ void sg_audit_record(const sg_audit_entry *e)
 		snprintf(path, sizeof path, "%s", e->path);
 	else if (env && *env)
 		snprintf(path, sizeof path, "%s", env);
-	from_config(path, sizeof path, &maxb);
+	const sg_user_config *cfg = sg_user_config_get();
+	if (!path[0] && cfg->audit_log[0])
+		snprintf(path, sizeof path, "%s", cfg->audit_log);
+	if (cfg->audit_max_bytes)
+		maxb = cfg->audit_max_bytes;
 	if (!path[0])
 		return;
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "exec_hints.h"
 #include "sandbox.h"
 
 extern char **environ;
@@ -42,13 +43,17 @@ static const char usage_text[] =
 	"  --backend B         native (default), podman or docker\n"
 	"  --image IMAGE       container image for --backend (default: shellgate-sandbox)\n"
 	"  --quiet             do not warn about missing layers (still fatal with --require-all)\n"
+	"  --hints             when CMD fails and its errors show it hit the sandbox (no\n"
+	"                      network, a read-only or hidden path), say so on stderr in words\n"
+	"                      for an agent (the hook's rewrite adds this); stderr passes\n"
+	"                      through a relay process, unchanged\n"
 	"\n"
 	"Exit status: CMD's; 125 when the sandbox could not be set up (CMD did not run);\n"
 	"126/127 when CMD cannot be run / is not found; 128+N when CMD died of signal N.\n";
 
 typedef struct execopt {
 	const char *profile, *project, *net, *rules, *backend, *image;
-	int require_all, explain, probe, quiet;
+	int require_all, explain, probe, quiet, hints;
 	int argi;
 } execopt;
 
@@ -77,6 +82,8 @@ static int parse(int argc, char **argv, execopt *o)
 			o->probe = 1;
 		else if (!strcmp(a, "--quiet"))
 			o->quiet = 1;
+		else if (!strcmp(a, "--hints"))
+			o->hints = 1;
 		else if (!strcmp(a, "--profile"))
 			slot = &o->profile;
 		else if (!strcmp(a, "--project"))
@@ -223,12 +230,19 @@ int sg_cli_exec(int argc, char **argv)
 		fputs(sg_buf_cstr(&out), stdout);
 		sg_buf_free(&out);
 		rc = 0;
-	} else if (!strcmp(o.backend, "native")) {
-		if (s.net == SG_NET_HOST && !o.quiet)
-			fputs("shellgate: exec: warning: --net host: the command shares the host network\n", stderr);
-		rc = sg_sandbox_run(&s);
-	} else if (!strcmp(o.backend, "podman") || !strcmp(o.backend, "docker")) {
-		rc = sg_sandbox_container_run(&s, o.backend, o.image ? o.image : "shellgate-sandbox");
+	} else if (!strcmp(o.backend, "native") || !strcmp(o.backend, "podman") || !strcmp(o.backend, "docker")) {
+		sg_hints h;
+		if (o.hints && sg_hints_start(&h, project) < 0)
+			h.active = 0;
+		if (!strcmp(o.backend, "native")) {
+			if (s.net == SG_NET_HOST && !o.quiet)
+				fputs("shellgate: exec: warning: --net host: the command shares the host network\n", stderr);
+			rc = sg_sandbox_run(&s);
+		} else {
+			rc = sg_sandbox_container_run(&s, o.backend, o.image ? o.image : "shellgate-sandbox");
+		}
+		if (o.hints)
+			sg_hints_finish(&h, rc, project);
 	} else {
 		fprintf(stderr, "shellgate: exec: unknown backend '%s' (native, podman, docker)\n", o.backend);
 	}

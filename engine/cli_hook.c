@@ -14,6 +14,7 @@
  *    signals blocked, so a late alarm cannot add a second one.
  */
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,9 +23,11 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "config.h"
 #include "import.h"
 #include "paths.h"
 #include "protocol.h"
+#include "sandbox.h"
 
 static const char hook_usage[] =
 	"usage: shellgate hook [CLIENT] [OPTIONS] < request.json\n"
@@ -45,6 +48,13 @@ static const char hook_usage[] =
 	"  --no-user        do not load user/project rule files or imported lists (tests)\n"
 	"  --no-import      do not apply the client's own permission lists\n"
 	"  --audit-log FILE append one JSON line per decision to FILE\n"
+	"  --on-ask ask|sandbox  sandbox: a command the rules would ask about is allowed\n"
+	"                   and rewritten to run under `shellgate exec` (no network, writes\n"
+	"                   only in the project), where the client can rewrite (Claude Code,\n"
+	"                   Codex); deny stays deny (default: ask, or \"on_ask\" in config.json)\n"
+	"  --sandbox-allowed  also run allowed commands under `shellgate exec`\n"
+	"  --sandbox-profile NAME  the exec profile for rewritten commands (default: default)\n"
+	"  --no-sandbox     never rewrite, whatever config.json says\n"
 	"  --read-timeout MS  wait at most MS for each chunk of stdin (default 3000)\n";
 
 #define HOOK_TIMEOUT_DEFAULT 5
@@ -145,6 +155,8 @@ typedef struct hookopt {
 	size_t nrules;
 	unsigned long alloc_fail;
 	int read_timeout_ms;
+	int on_ask_sandbox, sandbox_allowed;	/* -1: from config.json */
+	const char *sandbox_profile;
 } hookopt;
 
 static int parse_opts(int argc, char **argv, hookopt *o)
@@ -153,6 +165,7 @@ static int parse_opts(int argc, char **argv, hookopt *o)
 	o->mode = -1;
 	o->timeout = HOOK_TIMEOUT_DEFAULT;
 	o->read_timeout_ms = SG_HOOK_READ_TIMEOUT_MS;
+	o->on_ask_sandbox = o->sandbox_allowed = -1;
 	o->rules = sg_xcalloc((size_t)argc + 1, sizeof *o->rules);
 	int words = 0;
 	for (int i = 1; i < argc; i++) {
@@ -172,6 +185,20 @@ static int parse_opts(int argc, char **argv, hookopt *o)
 			o->strict = 1;
 		} else if (!strcmp(a, "--no-fs")) {
 			sg_paths_set_fs(0);
+		} else if (!strcmp(a, "--sandbox-allowed")) {
+			o->sandbox_allowed = 1;
+		} else if (!strcmp(a, "--no-sandbox")) {
+			o->sandbox_allowed = o->on_ask_sandbox = 0;
+		} else if (!strcmp(a, "--on-ask") || !strcmp(a, "--sandbox-profile")) {
+			if (!val)
+				return -1;
+			i++;
+			if (!strcmp(a, "--sandbox-profile"))
+				o->sandbox_profile = val;
+			else if (!strcmp(val, "sandbox") || !strcmp(val, "ask"))
+				o->on_ask_sandbox = !strcmp(val, "sandbox");
+			else
+				return -1;
 		} else if (!strcmp(a, "--timeout") || !strcmp(a, "--rules") || !strcmp(a, "--project") ||
 			   !strcmp(a, "--mode") || !strcmp(a, "--audit-log") || !strcmp(a, "--test-alloc-fail") ||
 			   !strcmp(a, "--read-timeout")) {
@@ -232,6 +259,88 @@ static const char *getcwd_or(sg_arena *A, const char *fallback)
 	return getcwd(buf, sizeof buf) ? sg_arena_strdup(A, buf) : fallback;
 }
 
+/* ---- on_ask: sandbox (rewrite into `shellgate exec`) -------------------------------- */
+
+static int has_rule_id(const char *ids, const char *id)
+{
+	size_t n = strlen(id);
+	for (const char *p = ids; p && (p = strstr(p, id)); p += n)
+		if ((p == ids || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
+}
+
+/* The exec command line that replaces an allowed or asked shell command, or
+ * NULL (with *why when the configuration asked for it but it cannot be done:
+ * then the decision stays what the rules said). */
+static char *sandbox_rewrite(const hookopt *o, const sg_adapter *ad, const sg_hook_req *r, sg_outcome out,
+			     unsigned vflags, const char *rule_ids, const char *project, const char **why,
+			     sg_arena *A)
+{
+	const sg_user_config *uc = sg_user_config_get();
+	int on_ask = o->on_ask_sandbox >= 0 ? o->on_ask_sandbox : uc->on_ask_sandbox == 1;
+	int on_allow = o->sandbox_allowed >= 0 ? o->sandbox_allowed : uc->sandbox_allowed == 1;
+	const char *profile = o->sandbox_profile ? o->sandbox_profile
+			      : uc->sandbox_profile[0] ? uc->sandbox_profile : "default";
+	*why = NULL;
+	if (o->verbose && uc->problem[0])
+		fprintf(stderr, "shellgate: %s\n", uc->problem);
+	if (!(out == SG_OUT_ASK ? on_ask : out == SG_OUT_ALLOW ? on_allow : 0))
+		return NULL;
+	if (out == SG_OUT_ASK && (vflags & SG_V_UNCONTAINED)) {
+		*why = "an ask rule whose risk the sandbox does not remove matched (\"sandbox_contains\": false)";
+		return NULL;
+	}
+	if (out == SG_OUT_ASK && has_rule_id(rule_ids, "mode.audit")) {
+		*why = "audit mode asks about every command";
+		return NULL;
+	}
+	if (!ad->rewritable) {
+		*why = sg_arena_printf(A, "%s hooks cannot replace a command", ad->name);
+		return NULL;
+	}
+	if (!ad->rewritable(r, project, why))
+		return NULL;
+	char proj[PATH_MAX], home[PATH_MAX], exe[PATH_MAX];
+	const char *h = getenv("HOME");
+	if (!realpath(project, proj)) {
+		*why = sg_arena_printf(A, "the project %s cannot be resolved", project);
+		return NULL;
+	}
+	size_t pl = strlen(proj);
+	if (!strcmp(proj, "/") ||
+	    (h && realpath(h, home) && !strncmp(home, proj, pl) && (home[pl] == '/' || !home[pl]))) {
+		*why = sg_arena_printf(A, "the project %s is / or holds the home directory", proj);
+		return NULL;
+	}
+	if (!sg_self_exe(exe, sizeof exe)) {
+		*why = "shellgate's own path is unknown";
+		return NULL;
+	}
+	sg_profile_db *db = sg_profile_db_new();
+	sg_profile prof;
+	sg_buf err;
+	sg_buf_init(&err);
+	memset(&prof, 0, sizeof prof);
+	int ok = sg_profile_db_load(db, NULL, &err) == 0 && sg_profile_db_get(db, profile, &prof, &err) == 0;
+	if (!ok)
+		*why = sg_arena_printf(A, "sandbox profile '%s': %s", profile, sg_buf_cstr(&err));
+	sg_profile_free(&prof);
+	sg_profile_db_free(db);
+	sg_buf_free(&err);
+	if (!ok)
+		return NULL;
+	sg_sandbox_probe_result pr;
+	if (!sg_sandbox_probe(&pr)) {
+		*why = sg_arena_printf(A, "the sandbox cannot start here: %s", pr.why);
+		return NULL;
+	}
+	char *cmd = sg_sandbox_rewrite(exe, profile, proj, r->req[0].text, r->req[0].len);
+	if (!cmd)
+		*why = "the command cannot be passed to the sandbox";
+	return cmd;
+}
+
 int sg_cli_hook(int argc, char **argv)
 {
 	hookopt o;
@@ -288,6 +397,7 @@ int sg_cli_hook(int argc, char **argv)
 	sg_buf_init(&msg);
 	sg_buf_init(&rule_ids);
 	sg_engine *e = NULL;
+	char *rewrite = NULL;
 	sg_decision worst = SG_ALLOW;
 	int strong = 0;
 	if (root && cJSON_IsObject(root)) {
@@ -345,6 +455,7 @@ int sg_cli_hook(int argc, char **argv)
 			fputs(log.data, stderr);
 		sg_buf_free(&log);
 		sg_verdict worst_v;
+		unsigned wflags = 0;
 		int have = 0;
 		for (size_t i = 0; i < r.nreq; i++) {
 			sg_request q = r.req[i];
@@ -357,6 +468,7 @@ int sg_cli_hook(int argc, char **argv)
 					sg_verdict_free(&worst_v);
 				worst_v = v;
 				worst = v.decision;
+				wflags = v.flags;
 				have = 1;
 			} else {
 				sg_verdict_free(&v);
@@ -378,6 +490,26 @@ int sg_cli_hook(int argc, char **argv)
 				out = SG_OUT_NONE;
 			else if (out == SG_OUT_ASK)
 				out = SG_OUT_NONE;
+		}
+		if (r.event == SG_EV_PRE_TOOL && (out == SG_OUT_ASK || out == SG_OUT_ALLOW) && r.nreq == 1 &&
+		    r.req[0].kind == SG_REQ_SHELL) {
+			const char *nowhy = NULL;
+			rewrite = sandbox_rewrite(&o, ad, &r, out, wflags, sg_buf_cstr(&rule_ids), project, &nowhy, &A);
+			if (rewrite) {
+				sg_buf m;
+				sg_buf_init(&m);
+				sg_buf_printf(&m, "shellgate: runs in the sandbox (profile and limits: `shellgate exec "
+						  "--explain`; no network, writes only in the project and /tmp)%s%s",
+					      out == SG_OUT_ASK ? " instead of asking: " : "",
+					      out == SG_OUT_ASK ? sg_buf_cstr(&msg) : "");
+				sg_buf_reset(&msg);
+				sg_buf_adds(&msg, sg_buf_cstr(&m));
+				sg_buf_free(&m);
+				r.rewrite = rewrite;
+				out = SG_OUT_ALLOW;
+			} else if (nowhy && o.verbose) {
+				fprintf(stderr, "shellgate: not rewritten to run in the sandbox: %s\n", nowhy);
+			}
 		}
 		reason = sg_buf_cstr(&msg);
 	}
@@ -407,13 +539,14 @@ int sg_cli_hook(int argc, char **argv)
 
 	static const char *const outs[] = { "none", "allow", "ask", "deny", "error" };
 	sg_audit_entry ae = { o.audit_log, sg_protocol_client_name(r.client), r.event_name, r.session, r.cwd, r.tool,
-			      r.nreq ? r.req[0].text : NULL, outs[out], rule_ids.len ? sg_buf_cstr(&rule_ids) : NULL, why };
+			      r.nreq ? r.req[0].text : NULL, rewrite ? "sandbox" : outs[out], rule_ids.len ? sg_buf_cstr(&rule_ids) : NULL, why };
 	sg_audit_record(&ae);
 
 	sg_buf_free(&ans.out);
 	sg_buf_free(&ans.err);
 	sg_buf_free(&msg);
 	sg_buf_free(&rule_ids);
+	free(rewrite);
 	sg_engine_free(e);
 	cJSON_Delete(root);
 	sg_buf_free(&in);

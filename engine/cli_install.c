@@ -12,8 +12,11 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "config.h"
 #include "install.h"
+#include "protocol.h"
 #include "rules.h"
+#include "sandbox.h"
 
 static const char install_usage[] =
 	"usage: shellgate install CLIENT... [OPTIONS]\n"
@@ -56,15 +59,6 @@ static int is_client(const char *s)
 	return 0;
 }
 
-static const char *self_exe(char *buf, size_t cap)
-{
-	ssize_t n = readlink("/proc/self/exe", buf, cap - 1);
-	if (n <= 0)
-		return NULL;
-	buf[n] = 0;
-	return buf;
-}
-
 /* hooks/allow-everyday.txt next to the installed data, or in the source tree */
 static const char *default_allow_list(char *buf, size_t cap)
 {
@@ -76,7 +70,7 @@ static const char *default_allow_list(char *buf, size_t cap)
 		if (stat(buf, &st) == 0)
 			return buf;
 	}
-	if (self_exe(exe, sizeof exe)) {
+	if (sg_self_exe(exe, sizeof exe)) {
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = 0;
@@ -148,7 +142,7 @@ int sg_cli_install(int argc, char **argv)
 	if (!in.project)
 		in.project = getcwd(cwd, sizeof cwd) ? cwd : ".";
 	if (!in.bin)
-		in.bin = self_exe(exe, sizeof exe);
+		in.bin = sg_self_exe(exe, sizeof exe);
 	if (!in.bin || in.bin[0] != '/') {
 		fprintf(stderr, "shellgate: cannot tell where this shellgate is; give --bin /absolute/path\n");
 		return SG_EXIT_USAGE;
@@ -294,13 +288,27 @@ int sg_cli_doctor(int argc, char **argv)
 	if (!project)
 		project = getcwd(cwd, sizeof cwd) ? cwd : ".";
 	const char *home = getenv("HOME") ? getenv("HOME") : "/";
-	printf("shellgate %s\n", self_exe(exe, sizeof exe) ? exe : "(unknown path)");
+	printf("shellgate %s\n", sg_self_exe(exe, sizeof exe) ? exe : "(unknown path)");
 	const char *rd = sg_rules_builtin_dir(), *uf = sg_rules_user_file();
 	printf("built-in rules: %s%s\n", rd ? rd : "(not found)", rd && access(rd, R_OK) == 0 ? "" : " (MISSING: every request is denied)");
 	printf("user rules: %s%s\n", uf ? uf : "(none)", uf && access(uf, R_OK) == 0 ? "" : " (absent)");
 	char pf[PATH_MAX];
 	snprintf(pf, sizeof pf, "%.4000s/.shellgate/rules.json", project);
 	printf("project rules: %s%s\n", pf, access(pf, R_OK) == 0 ? "" : " (absent)");
+	const sg_user_config *uc = sg_user_config_get();
+	printf("config: %s%s%s\n", uc->path[0] ? uc->path : "(no home)", uc->found ? "" : " (absent)",
+	       uc->problem[0] ? " (PROBLEM, see below)" : "");
+	if (uc->problem[0])
+		printf("  %s\n", uc->problem);
+	int on_ask = uc->on_ask_sandbox == 1, on_allow = uc->sandbox_allowed == 1;
+	sg_sandbox_probe_result pr;
+	int can = (on_ask || on_allow) ? sg_sandbox_probe(&pr) : 0;
+	printf("on_ask: %s%s\n", on_ask ? "sandbox" : "ask", on_allow ? "; sandbox_allowed: every allowed command too" : "");
+	if (on_ask || on_allow)
+		printf("  sandbox here: %s%s%s\n", can ? "can start (" : "CANNOT start, so nothing is rewritten: ",
+		       can ? pr.platform : pr.why, can ? ")" : "");
+	if ((on_ask || on_allow) && can)
+		printf("  profile: %s\n", uc->sandbox_profile[0] ? uc->sandbox_profile : "default");
 	int bad = 0, any = 0;
 	for (int i = 0; clients[i]; i++) {
 		int sel = !nw;
@@ -309,6 +317,11 @@ int sg_cli_doctor(int argc, char **argv)
 		if (!sel)
 			continue;
 		printf("%s:\n", clients[i]);
+		const sg_adapter *ad = sg_protocol_adapter(sg_protocol_client_parse(clients[i]));
+		if (on_ask || on_allow)
+			printf("  sandbox rewrite: %s\n", ad && ad->rewritable
+								   ? "yes (shell commands are rewritten to run under shellgate exec)"
+								   : "no: this client's hooks cannot replace a command; asks stay asks");
 		dctx d = { clients[i], project, 0 };
 		int n = sg_install_find(clients[i], project, home, doctor_one, &d);
 		if (!n)

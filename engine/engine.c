@@ -250,8 +250,11 @@ static void judge_cmd(sg_engine *e, sg_match_state *ms, sg_verdict *v, rvec *rv,
 		if (d > best)
 			best = d;
 	}
-	for (size_t i = 0; i < nh; i++)
+	for (size_t i = 0; i < nh; i++) {
 		add_reason(v, rv, hits[i]->id, hits[i]->decision, hits[i]->reason, cmd->start, cmd->end, hits[i]->origin);
+		if (hits[i]->uncontained && hits[i]->decision == SG_ASK)
+			v->flags |= SG_V_UNCONTAINED;
+	}
 	int transparent = ((cmd->ctx & (SG_C_WRAPPER | SG_C_FUNCALL)) && !(cmd->ctx & SG_C_RECURSIVE)) ||
 			  ((cmd->ctx & SG_C_ASSIGN_ONLY) && !cmd->nredirs);
 	if (cmd->ctx & (SG_C_DYNAMIC_PROG | SG_C_DYNAMIC_INPUT)) {

@@ -72,7 +72,11 @@ enum {
 	SG_V_UNPARSABLE = 1u << 0,
 	SG_V_DYNAMIC = 1u << 1,
 	SG_V_LIMIT = 1u << 2,
-	SG_V_ENGINE_ERROR = 1u << 3
+	SG_V_ENGINE_ERROR = 1u << 3,
+	/* an ask came from a rule marked "sandbox_contains": false: running the
+	 * command in the sandbox would not make it safe (it can lose project
+	 * data), so the hook's on_ask sandbox keeps asking */
+	SG_V_UNCONTAINED = 1u << 4
 };
 
 typedef struct sg_verdict {

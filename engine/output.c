@@ -137,9 +137,9 @@ void sg_verdict_json(const sg_verdict *v, sg_buf *out)
 		sg_buf_addc(out, '}');
 	}
 	sg_buf_adds(out, "],\"flags\":[");
-	static const char *fl[] = { "unparsable", "dynamic", "limit", "engine_error" };
+	static const char *fl[] = { "unparsable", "dynamic", "limit", "engine_error", "uncontained" };
 	int first = 1;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < (int)(sizeof fl / sizeof *fl); i++)
 		if (v->flags & (1u << i)) {
 			sg_buf_printf(out, "%s\"%s\"", first ? "" : ",", fl[i]);
 			first = 0;

@@ -80,6 +80,10 @@ typedef struct sg_hook_req {
 	sg_request req[SG_HOOK_MAX_REQ];
 	size_t nreq;
 	const char *error;	/* a judged tool with missing/invalid fields */
+	/* Set by the hook (cli_hook.c) when an allowed shell command is to run
+	 * under `shellgate exec`: the replacement command line. Only for
+	 * adapters whose rewritable() said yes; rendered with SG_OUT_ALLOW. */
+	const char *rewrite;
 } sg_hook_req;
 
 typedef struct sg_hook_answer {
@@ -98,6 +102,13 @@ typedef struct sg_adapter {
 	 * ALLOW/NONE). r->event may be SG_EV_UNKNOWN when the input could not
 	 * be read: the answer must still block for DENY/FAIL. */
 	void (*answer)(const sg_hook_req *r, sg_outcome o, const char *reason, sg_hook_answer *a);
+	/* Non-NULL when the client runs a replacement command that the hook
+	 * returns with an allow (PROTOCOLS.md: Claude Code and Codex, verified by
+	 * running them); says whether this request (event, tool) can be
+	 * rewritten, and whether the user's own rules in that client let it
+	 * (the client re-checks them against the rewritten text only, which no
+	 * longer matches them: PROTOCOLS.md 7.1). 0 with *why set when not. */
+	int (*rewritable)(const sg_hook_req *r, const char *project, const char **why);
 } sg_adapter;
 
 extern const sg_adapter sg_adapter_claude, sg_adapter_kiro, sg_adapter_cursor, sg_adapter_gemini,
@@ -125,6 +136,12 @@ const char *sg_json_str(const cJSON *o, const char *key);	/* NULL unless a strin
 const cJSON *sg_json_obj(const cJSON *o, const char *key);	/* NULL unless an object */
 /* Adds a request of kind k for text (NULL/empty text sets r->error). */
 void sg_hook_add(sg_hook_req *r, sg_req_kind k, const char *text, const char *what);
+/* Claude-shaped allow that replaces the shell command: hookSpecificOutput
+ * with permissionDecision allow and updatedInput = a copy of tool_input
+ * (every field kept: Claude replaces the whole object) whose "command" is
+ * command. */
+void sg_protocol_hso_rewrite(sg_buf *b, const char *event, const cJSON *tool_input, const char *command,
+			     const char *reason);
 /* The portable block: {"decision":"block","reason":R,"hookSpecificOutput":{..deny..}} + stderr, exit 2. */
 void sg_protocol_portable_block(const char *reason, sg_hook_answer *a);
 /* Claude-shaped hookSpecificOutput answer (Claude, Codex, Copilot snake_case). */

@@ -11,6 +11,7 @@
  */
 #include <string.h>
 
+#include "import.h"
 #include "protocol.h"
 
 /* Claude's file tools and the request each makes (PROTOCOLS.md 1.3). */
@@ -97,7 +98,10 @@ static void claude_answer(const sg_hook_req *r, sg_outcome o, const char *reason
 	}
 	switch (o) {
 	case SG_OUT_ALLOW:
-		sg_protocol_hso(&a->out, "PreToolUse", "allow", reason);
+		if (r->rewrite)
+			sg_protocol_hso_rewrite(&a->out, "PreToolUse", r->tool_input, r->rewrite, reason);
+		else
+			sg_protocol_hso(&a->out, "PreToolUse", "allow", reason);
 		break;
 	case SG_OUT_ASK:
 		sg_protocol_hso(&a->out, "PreToolUse", "ask", reason);
@@ -111,4 +115,21 @@ static void claude_answer(const sg_hook_req *r, sg_outcome o, const char *reason
 	}
 }
 
-const sg_adapter sg_adapter_claude = { SG_CLIENT_CLAUDE, "claude", claude_parse, claude_answer };
+/* PreToolUse for Bash: updatedInput with allow runs the new command
+ * (PROTOCOLS.md 1.6, run against Claude Code 2.1.197 and 2.1.330). */
+static int claude_rewritable(const sg_hook_req *r, const char *project, const char **why)
+{
+	if (r->event != SG_EV_PRE_TOOL || strcmp(r->tool, "Bash") || !r->tool_input || r->nreq != 1) {
+		*why = "only PreToolUse Bash calls can be rewritten";
+		return 0;
+	}
+	/* Claude would check its permissions.deny/ask against the rewritten
+	 * text, which they no longer match: apply them to the original here. */
+	if (sg_import_claude_prompts(project, r->tool, r->req[0].text)) {
+		*why = "the user's own Claude Code ask/deny rules match this command";
+		return 0;
+	}
+	return 1;
+}
+
+const sg_adapter sg_adapter_claude = { SG_CLIENT_CLAUDE, "claude", claude_parse, claude_answer, claude_rewritable };

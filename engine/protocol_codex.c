@@ -9,9 +9,18 @@
  * deny that tells the model to ask the user, deny is a deny.
  * PermissionRequest: decision.behavior allow/deny, or nothing.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "protocol.h"
+
+/* Bounds on reading the user's Codex rule files (rewrite check). */
+#define CODEX_RULES_MAX_FILES 64
+#define CODEX_RULES_MAX_BYTES (1u << 20)
 
 /* Older Codex shell tools passed an argv array: quote it back into one
  * command line so that the engine parses exactly what runs. */
@@ -142,8 +151,71 @@ static void codex_answer(const sg_hook_req *r, sg_outcome o, const char *reason,
 		sg_buf_free(&m);
 	} else if (o == SG_OUT_DENY || o == SG_OUT_FAIL) {
 		sg_protocol_hso(&a->out, "PreToolUse", "deny", reason);
+	} else if (o == SG_OUT_ALLOW && r->rewrite) {
+		/* allow is only accepted together with updatedInput (PROTOCOLS.md 5.4) */
+		sg_protocol_hso_rewrite(&a->out, "PreToolUse", r->tool_input, r->rewrite, NULL);
 	}
 	/* allow / none: exit 0 and nothing on stdout is Codex's "carry on" */
 }
 
-const sg_adapter sg_adapter_codex = { SG_CLIENT_CODEX, "codex", codex_parse, codex_answer };
+/* PreToolUse Bash with a string command: allow + updatedInput.command runs
+ * the new command (PROTOCOLS.md 5.4, run against Codex CLI 0.169.0). */
+/* Codex checks its execpolicy rules against the rewritten command only
+ * (PROTOCOLS.md 5.4). shellgate does not read Starlark, so when any rule
+ * file of the user's may forbid or prompt, nothing is rewritten. */
+static int codex_rules_may_refuse(void)
+{
+	char dir[PATH_MAX];
+	const char *ch = getenv("CODEX_HOME"), *h = getenv("HOME");
+	if (ch && *ch)
+		snprintf(dir, sizeof dir, "%s/rules", ch);
+	else if (h && *h)
+		snprintf(dir, sizeof dir, "%s/.codex/rules", h);
+	else
+		return 1;
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno != ENOENT;
+	int refuse = 0;
+	size_t files = 0;
+	struct dirent *e;
+	while (!refuse && (e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		if (n < 7 || strcmp(e->d_name + n - 6, ".rules"))
+			continue;
+		if (++files > CODEX_RULES_MAX_FILES) {
+			refuse = 1;
+			break;
+		}
+		char p[PATH_MAX + 256], *text;
+		size_t len;
+		snprintf(p, sizeof p, "%s/%s", dir, e->d_name);
+		if (sg_read_file(p, CODEX_RULES_MAX_BYTES, &text, &len) < 0) {
+			refuse = 1;
+			break;
+		}
+		refuse = memmem(text, len, "\"forbidden\"", 11) || memmem(text, len, "\"prompt\"", 8) ||
+			 memmem(text, len, "'forbidden'", 11) || memmem(text, len, "'prompt'", 8);
+		free(text);
+	}
+	closedir(d);
+	return refuse;
+}
+
+static int codex_rewritable(const sg_hook_req *r, const char *project, const char **why)
+{
+	(void)project;
+	if (r->event != SG_EV_PRE_TOOL || strcmp(r->tool, "Bash") || r->nreq != 1 ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(r->tool_input, "command"))) {
+		*why = "only PreToolUse Bash calls with a string command can be rewritten";
+		return 0;
+	}
+	if (codex_rules_may_refuse()) {
+		*why = "the user's Codex rules may forbid or prompt for commands (~/.codex/rules), which a rewrite "
+		       "would hide from Codex";
+		return 0;
+	}
+	return 1;
+}
+
+const sg_adapter sg_adapter_codex = { SG_CLIENT_CODEX, "codex", codex_parse, codex_answer, codex_rewritable };

@@ -352,6 +352,34 @@ void sg_protocol_hso(sg_buf *b, const char *event, const char *decision, const c
 	sg_buf_adds(b, "}}\n");
 }
 
+void sg_protocol_hso_rewrite(sg_buf *b, const char *event, const cJSON *tool_input, const char *command,
+			     const char *reason)
+{
+	cJSON *ti = tool_input ? cJSON_Duplicate(tool_input, 1) : cJSON_CreateObject();
+	cJSON *c = cJSON_CreateString(command);
+	if (!ti || !c)
+		sg_fatal("out of memory");
+	if (cJSON_GetObjectItemCaseSensitive(ti, "command"))
+		cJSON_ReplaceItemInObjectCaseSensitive(ti, "command", c);
+	else
+		cJSON_AddItemToObject(ti, "command", c);
+	char *js = cJSON_PrintUnformatted(ti);
+	if (!js)
+		sg_fatal("out of memory");
+	sg_buf_adds(b, "{\"hookSpecificOutput\":{\"hookEventName\":");
+	sg_buf_json_str(b, event, strlen(event));
+	sg_buf_adds(b, ",\"permissionDecision\":\"allow\"");
+	if (reason && *reason) {
+		sg_buf_adds(b, ",\"permissionDecisionReason\":");
+		sg_buf_json_str(b, reason, strlen(reason));
+	}
+	sg_buf_adds(b, ",\"updatedInput\":");
+	sg_buf_adds(b, js);
+	sg_buf_adds(b, "}}\n");
+	cJSON_free(js);
+	cJSON_Delete(ti);
+}
+
 void sg_protocol_portable_block(const char *reason, sg_hook_answer *a)
 {
 	if (!reason || !*reason)

@@ -59,6 +59,7 @@ typedef struct sg_rule {
 	const char *reason;
 	sg_cond *cond;
 	int allow_dynamic;
+	int uncontained;	/* "sandbox_contains": false: an ask the sandbox does not make safe */
 	const char *origin;	/* file the rule came from */
 	int layer;		/* SG_LAYER_* */
 	sg_strlist ex_match, ex_nomatch, ex_match_cwd, ex_nomatch_cwd; /* examples (cwd "" = default) */

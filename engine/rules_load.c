@@ -507,6 +507,8 @@ static void load_rule(ldctx *L, const cJSON *rj, size_t idx, const sg_strlist *m
 			match = x;
 		} else if (!strcmp(k, "allow_dynamic") && cJSON_IsBool(x)) {
 			r->allow_dynamic = cJSON_IsTrue(x);
+		} else if (!strcmp(k, "sandbox_contains") && cJSON_IsBool(x)) {
+			r->uncontained = !cJSON_IsTrue(x);
 		} else if (!strcmp(k, "examples")) {
 			load_examples(L, r, x, off);
 		} else if (!strcmp(k, "modes")) {
@@ -866,9 +868,7 @@ const char *sg_rules_builtin_dir(void)
 	if (env && *env)
 		return env;
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n > 0) {
-		exe[n] = 0;
+	if (sg_self_exe(exe, sizeof exe)) {
 		char *slash = strrchr(exe, '/');
 		if (slash) {
 			*slash = 0;

@@ -179,10 +179,12 @@ int sg_sandbox_env_passes(const sg_profile *p, const char *name);
 
 /* The hook adapter's rewrite: a shell command line that runs `command`
  * (len bytes, embedded NUL refused) under the sandbox, as
- *   'SHELLGATE' exec --profile 'PROFILE' -- /bin/bash -c 'COMMAND'
- * with every piece single-quoted. NULL profile means "default". Returns heap
+ *   'SHELLGATE' exec --profile 'PROFILE' [--project 'PROJECT'] --hints -- /bin/bash -c 'COMMAND'
+ * with every piece single-quoted. NULL profile means "default", NULL
+ * project leaves exec's default (the current directory). Returns heap
  * memory, or NULL when command holds a NUL byte or is over SG_MAX_INPUT. */
-char *sg_sandbox_rewrite(const char *shellgate, const char *profile, const char *command, size_t len);
+char *sg_sandbox_rewrite(const char *shellgate, const char *profile, const char *project, const char *command,
+			 size_t len);
 /* Appends s single-quoted for POSIX shells ('it'\''s'). */
 void sg_sandbox_shquote(sg_buf *b, const char *s, size_t n);
 

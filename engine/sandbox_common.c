@@ -123,7 +123,8 @@ void sg_sandbox_shquote(sg_buf *b, const char *s, size_t n)
 	sg_buf_addc(b, '\'');
 }
 
-char *sg_sandbox_rewrite(const char *shellgate, const char *profile, const char *command, size_t len)
+char *sg_sandbox_rewrite(const char *shellgate, const char *profile, const char *project, const char *command,
+			 size_t len)
 {
 	if (len > SG_MAX_INPUT || memchr(command, 0, len))
 		return NULL;
@@ -134,7 +135,11 @@ char *sg_sandbox_rewrite(const char *shellgate, const char *profile, const char 
 	sg_sandbox_shquote(&b, shellgate, strlen(shellgate));
 	sg_buf_adds(&b, " exec --profile ");
 	sg_sandbox_shquote(&b, profile, strlen(profile));
-	sg_buf_adds(&b, " -- /bin/bash -c ");
+	if (project) {
+		sg_buf_adds(&b, " --project ");
+		sg_sandbox_shquote(&b, project, strlen(project));
+	}
+	sg_buf_adds(&b, " --hints -- /bin/bash -c ");
 	sg_sandbox_shquote(&b, command, len);
 	char *r = sg_xstrdup(sg_buf_cstr(&b));
 	sg_buf_free(&b);

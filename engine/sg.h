@@ -150,6 +150,8 @@ void sg_buf_json_str(sg_buf *b, const char *s, size_t n);
 
 /* ---- small helpers ------------------------------------------------------- */
 
+/* This program's own path (from /proc/self/exe), or NULL where it cannot be known. */
+const char *sg_self_exe(char *buf, size_t cap);
 /* Reads a whole file of at most max bytes; returns 0, or -errno (-EFBIG when
  * larger). *out is heap memory the caller frees. */
 int sg_read_file(const char *path, size_t max, char **out, size_t *outlen);

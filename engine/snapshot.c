@@ -127,10 +127,8 @@ int sg_snapshot_key(const sg_config *cfg, const char *builtin_dir, const char *u
 	if (cfg->add_layers && !cfg->add_layers_key)
 		return -1;	/* generated layers whose inputs we cannot name */
 	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	if (n <= 0)
+	if (!sg_self_exe(exe, sizeof exe))
 		return -1;
-	exe[n] = 0;
 	uint64_t h = 0xcbf29ce484222325ULL;
 	h = mix_str(h, SNAP_MAGIC);
 	h = mix_file(h, exe);

@@ -493,6 +493,13 @@ static int unwrap_shell(lctx *c, sg_cmd *cmd, const sg_wrapper *w)
 			i++;
 			break;
 		}
+		const char *eq = a->text[0] == '-' && a->text[1] == '-' ? strchr(a->text, '=') : NULL;
+		if (eq && eq > a->text + 2 &&
+		    strspn(a->text + 2, "abcdefghijklmnopqrstuvwxyz-") == (size_t)(eq - a->text - 2)) {
+			/* --init-file=PATH, --rcfile=PATH: a long option whatever its value */
+			i++;
+			continue;
+		}
 		if ((a->text[0] == '-' || a->text[0] == '+') && a->len > 1 &&
 		    strspn(a->text + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-=_.") ==
 			    a->len - 1) {

@@ -576,3 +576,12 @@ int sg_write_all(int fd, const char *buf, size_t n)
 	}
 	return 0;
 }
+
+const char *sg_self_exe(char *buf, size_t cap)
+{
+	ssize_t n = cap > 1 ? readlink("/proc/self/exe", buf, cap - 1) : -1;
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	return buf;
+}

@@ -37,6 +37,15 @@ rc=$?
 sed -E 's/^\{"decision":"(allow|ask|deny)".*\}$/\1/; t; s/.*/BAD/' "$tmp/out" >"$tmp/answers"
 paste "$tmp/labels" "$tmp/answers" "$tmp/cmds" >"$tmp/joined"
 # disputed rows (label + command, see disputed.tsv) are counted apart
+# The hook's on_ask sandbox (docs/HOOKS.md): how many of the asked rows would
+# run in the sandbox instead of prompting (an ask without the "uncontained"
+# flag), per corpus label. A figure for the README, not a target.
+paste "$tmp/labels" "$tmp/out" | awk -F '\t' '
+$2 ~ /^\{"decision":"ask"/ { a[$1]++; at++; if ($2 !~ /"uncontained"/) { s[$1]++; st++ } }
+END {
+	printf "# on_ask sandbox: %d of %d asked rows (%.1f%%) would run in the sandbox instead of prompting; by label: allow %d/%d, ask %d/%d, deny %d/%d\n",
+		st, at, at ? 100.0 * st / at : 0, s["allow"], a["allow"], s["ask"], a["ask"], s["deny"], a["deny"]
+}'
 disputed="$(dirname "$0")/disputed.tsv"
 grep -v '^#' "$disputed" 2>/dev/null | awk -F '\t' 'NF >= 2 { print $1 "\t" $2 }' >"$tmp/disputed"
 awk -F '\t' -v rows="$(wc -l <"$tmp/cmds")" -v outs="$(wc -l <"$tmp/out")" -v rc="$rc" \

@@ -193,13 +193,39 @@ function claudeTests() {
   ok(!o.ran && o.results[0] && o.results[0].is_error && /claude\.project\.deny/.test(o.results[0].content),
     "claude: the project's Bash(touch:*) deny also stops bash -c 'touch ...'", diag(o));
 
-  // 8. uninstall removes exactly ours: the command then runs unchecked (bypass mode)
+  // 8. on_ask sandbox: an asked command is rewritten to run under `shellgate exec`;
+  //    its write in the project lands, its write outside fails, the model is told why
+  sandboxCase('claude', (c) => { inst(c); }, (c, cmd) => {
+    const o = claudeRun(c, [{ tool: 'Bash', input: { command: cmd, description: 'sandboxed' } }]);
+    return { o, text: o.results.map(x => x.content).join('\n'), diag: diag(o) };
+  });
+
+  // 9. uninstall removes exactly ours: the command then runs unchecked (bypass mode)
   c = newCase('claude', 'uninstall');
   inst(c);
   r = install(c, ['claude', '--scope', 'project', '--uninstall']);
   const after = fs.readFileSync(path.join(c.work, '.claude', 'settings.json'), 'utf8');
   o = claudeRun(c, [{ tool: 'Bash', input: { command: `touch ${c.marker} && git push --force origin main 2>/dev/null; true` } }]);
   ok(r.status === 0 && !/shellgate/.test(after) && o.ran, 'claude: --uninstall leaves no hook behind', after + diag(o));
+}
+
+// The sandbox rewrite, the same for every client that can rewrite: the user turns
+// on_ask sandbox on in ~/.config/shellgate/config.json; the command below is asked
+// by the rules (it writes outside the project), so it runs in the sandbox instead.
+function sandboxCase(client, setup, run) {
+  const probe = sh(BIN, ['exec', '--probe']);
+  if (probe.status !== 0) return skip(client + ': asked command runs in the sandbox', 'the sandbox cannot start here: ' + (probe.stdout + probe.stderr).slice(-200));
+  const c = newCase(client, 'sandbox');
+  setup(c);
+  const cfgDir = path.join(c.home, '.config', 'shellgate');
+  fs.mkdirSync(cfgDir, { recursive: true });
+  fs.writeFileSync(path.join(cfgDir, 'config.json'), '{"on_ask": "sandbox"}\n', { mode: 0o600 });
+  const outside = path.join(c.dir, 'outside-marker');
+  const { o, text, diag: d } = run(c, `echo "sandbox=$SHELLGATE_SANDBOX" > ${c.marker} && echo escaped > ${outside}`);
+  const inside = fs.existsSync(c.marker) ? fs.readFileSync(c.marker, 'utf8') : '';
+  ok(inside.trim() === 'sandbox=default' && !fs.existsSync(outside) && /ran in shellgate's sandbox/.test(text) && /ask the user/.test(text),
+    client + ': on_ask sandbox: the asked command ran under shellgate exec (project write kept, write outside failed, the model was told why)',
+    'marker: ' + JSON.stringify(inside) + ' outside exists: ' + fs.existsSync(outside) + '\n' + d);
 }
 
 // ---- Codex CLI -----------------------------------------------------------------------------------
@@ -242,6 +268,10 @@ function codexTests() {
   setup(c);
   o = codexRun(c, `touch ${c.marker} && sg-e2e-unknown-tool --flag`);
   ok(!o.ran && o.outputs.some(x => /cannot ask/.test(x)), 'codex: ask becomes a deny that tells the model to ask the user', JSON.stringify(o, null, 1));
+  sandboxCase('codex', (c) => { setup(c); }, (c, cmd) => {
+    const o = codexRun(c, cmd);
+    return { o, text: o.outputs.join('\n'), diag: JSON.stringify(o, null, 1) };
+  });
   c = newCase('codex', 'missing-binary');
   const ch = path.join(c.home, '.codex');
   fs.mkdirSync(ch, { recursive: true });

@@ -182,14 +182,17 @@ static void test_rewrite_quotes_one_argument(void **state)
 {
 	(void)state;
 	const char *cmd = "echo 'it''s' \"$HOME\" `id`; rm -rf x && printf '%s\\n' \\'";
-	char *r = sg_sandbox_rewrite("/usr/bin/shellgate", "build", cmd, strlen(cmd));
+	char *r = sg_sandbox_rewrite("/usr/bin/shellgate", "build", NULL, cmd, strlen(cmd));
 	assert_non_null(r);
-	assert_string_equal(r, "'/usr/bin/shellgate' exec --profile 'build' -- /bin/bash -c "
+	assert_string_equal(r, "'/usr/bin/shellgate' exec --profile 'build' --hints -- /bin/bash -c "
 			       "'echo '\\''it'\\'''\\''s'\\'' \"$HOME\" `id`; rm -rf x && printf '\\''%s\\n'\\'' \\'\\'''");
 	free(r);
-	assert_null(sg_sandbox_rewrite("sg", NULL, "a\0b", 3));
-	r = sg_sandbox_rewrite("sg", NULL, "", 0);
-	assert_string_equal(r, "'sg' exec --profile 'default' -- /bin/bash -c ''");
+	assert_null(sg_sandbox_rewrite("sg", NULL, NULL, "a\0b", 3));
+	r = sg_sandbox_rewrite("sg", NULL, NULL, "", 0);
+	assert_string_equal(r, "'sg' exec --profile 'default' --hints -- /bin/bash -c ''");
+	free(r);
+	r = sg_sandbox_rewrite("sg", "p", "/home/u/it's", "true", 4);
+	assert_string_equal(r, "'sg' exec --profile 'p' --project '/home/u/it'\\''s' --hints -- /bin/bash -c 'true'");
 	free(r);
 }
 
