@@ -220,12 +220,16 @@ function sandboxCase(client, setup, run) {
   const cfgDir = path.join(c.home, '.config', 'shellgate');
   fs.mkdirSync(cfgDir, { recursive: true });
   fs.writeFileSync(path.join(cfgDir, 'config.json'), '{"on_ask": "sandbox"}\n', { mode: 0o600 });
-  const outside = path.join(c.dir, 'outside-marker');
+  // outside the project, in a directory the user may write to (so the rules ask,
+  // not deny); the sandbox does not show /var/tmp at all
+  const outside = path.join('/var/tmp', 'sg-e2e-outside-' + process.pid + '-' + client);
+  fs.rmSync(outside, { force: true });
   const { o, text, diag: d } = run(c, `echo "sandbox=$SHELLGATE_SANDBOX" > ${c.marker} && echo escaped > ${outside}`);
   const inside = fs.existsSync(c.marker) ? fs.readFileSync(c.marker, 'utf8') : '';
   ok(inside.trim() === 'sandbox=default' && !fs.existsSync(outside) && /ran in shellgate's sandbox/.test(text) && /ask the user/.test(text),
     client + ': on_ask sandbox: the asked command ran under shellgate exec (project write kept, write outside failed, the model was told why)',
     'marker: ' + JSON.stringify(inside) + ' outside exists: ' + fs.existsSync(outside) + '\n' + d);
+  fs.rmSync(outside, { force: true });
 }
 
 // ---- Codex CLI -----------------------------------------------------------------------------------
