@@ -18,6 +18,7 @@
 #include <cjson/cJSON.h>
 
 #include "match.h"
+#include "paths.h"
 #include "rules.h"
 
 int sg_strlist_has(const sg_strlist *l, const char *s)
@@ -41,6 +42,7 @@ void sg_ruleset_init(sg_ruleset *rs)
 void sg_ruleset_free(sg_ruleset *rs)
 {
 	sg_match_free_codes(rs);
+	sg_paths_forget(rs);
 	/* everything else lives in the arena (or its region) */
 	sg_arena_free(&rs->arena);
 }
@@ -725,10 +727,63 @@ int sg_ruleset_project_trusted(const sg_ruleset *rs, const char *project)
 
 /* ---- lookups ------------------------------------------------------------------------- */
 
+/* name -> program (the first of that name) and name -> wrapper (the last
+ * that lists it: later layers win), built by sg_ruleset_finish */
+typedef struct nslot {
+	const char *name;
+	const void *p;
+} nslot;
+
+typedef struct ntable {
+	nslot *s;
+	size_t nb;		/* power of two, or 0: not built */
+	size_t built_for;	/* rs->nprograms / rs->nwrappers when built */
+} ntable;
+
+static unsigned long hash_str(const char *s);
+
+static const void *ntable_get(const ntable *t, const char *name)
+{
+	size_t i = hash_str(name) & (t->nb - 1);
+	for (size_t k = 0; k < t->nb; k++, i = (i + 1) & (t->nb - 1)) {
+		if (!t->s[i].name)
+			return NULL;
+		if (!strcmp(t->s[i].name, name))
+			return t->s[i].p;
+	}
+	return NULL;
+}
+
+/* the slot of name: its own, or the free one where it goes (the table is
+ * more than twice the keys, so there is always one) */
+static nslot *ntable_slot(ntable *t, const char *name)
+{
+	size_t i = hash_str(name) & (t->nb - 1);
+	for (size_t k = 0; k < t->nb; k++, i = (i + 1) & (t->nb - 1))
+		if (!t->s[i].name || !strcmp(t->s[i].name, name))
+			return &t->s[i];
+	sg_fatal("name table full");
+}
+
+static void ntable_init(sg_ruleset *rs, ntable *t, size_t keys, size_t built_for)
+{
+	t->nb = 16;
+	while (t->nb < keys * 2 + 1)
+		t->nb *= 2;
+	t->s = sg_arena_alloc(&rs->arena, t->nb * sizeof *t->s);
+	t->built_for = built_for;
+}
+
+static const ntable *index_programs(const sg_ruleset *rs);
+static const ntable *index_wrappers(const sg_ruleset *rs);
+
 const sg_program *sg_rules_program(const sg_ruleset *rs, const char *name)
 {
 	if (!name)
 		return NULL;
+	const ntable *t = index_programs(rs);
+	if (t)
+		return ntable_get(t, name);
 	for (size_t i = 0; i < rs->nprograms; i++)
 		if (!strcmp(rs->programs[i]->name, name))
 			return rs->programs[i];
@@ -737,6 +792,9 @@ const sg_program *sg_rules_program(const sg_ruleset *rs, const char *name)
 
 const sg_wrapper *sg_rules_wrapper(const sg_ruleset *rs, const char *name)
 {
+	const ntable *t = name ? index_wrappers(rs) : NULL;
+	if (t)
+		return ntable_get(t, name);
 	/* later layers win: search from the end */
 	for (size_t i = rs->nwrappers; i > 0; i--)
 		if (sg_strlist_has(&rs->wrappers[i - 1]->names, name))
@@ -769,7 +827,21 @@ struct sg_rindex {
 	size_t nb;
 	sg_rule **any;
 	size_t nany;
+	ntable progs, wraps;
 };
+
+/* the tables, when built for the rule set as it is now */
+static const ntable *index_programs(const sg_ruleset *rs)
+{
+	const struct sg_rindex *ix = rs->index;
+	return ix && ix->progs.nb && ix->progs.built_for == rs->nprograms ? &ix->progs : NULL;
+}
+
+static const ntable *index_wrappers(const sg_ruleset *rs)
+{
+	const struct sg_rindex *ix = rs->index;
+	return ix && ix->wraps.nb && ix->wraps.built_for == rs->nwrappers ? &ix->wraps : NULL;
+}
 
 static unsigned long hash_str(const char *s)
 {
@@ -837,6 +909,22 @@ void sg_ruleset_finish(sg_ruleset *rs)
 				b->rules[b->n++] = r;
 		}
 	}
+	ntable_init(rs, &ix->progs, rs->nprograms, rs->nprograms);
+	for (size_t i = 0; i < rs->nprograms; i++) {
+		nslot *sl = ntable_slot(&ix->progs, rs->programs[i]->name);
+		if (!sl->name)
+			sl->name = rs->programs[i]->name, sl->p = rs->programs[i];
+	}
+	size_t wkeys = 0;
+	for (size_t i = 0; i < rs->nwrappers; i++)
+		wkeys += rs->wrappers[i]->names.n;
+	ntable_init(rs, &ix->wraps, wkeys, rs->nwrappers);
+	for (size_t i = 0; i < rs->nwrappers; i++)
+		for (size_t k = 0; k < rs->wrappers[i]->names.n; k++) {
+			nslot *sl = ntable_slot(&ix->wraps, rs->wrappers[i]->names.v[k]);
+			sl->name = rs->wrappers[i]->names.v[k];
+			sl->p = rs->wrappers[i];
+		}
 	ix->mem = NULL;
 	rs->index = ix;
 }
