@@ -19,8 +19,29 @@
 #include "rules.h"
 #include "snapshot.h"
 
+/*
+ * Candidate rules per program name: the index's bucket (or the any-program
+ * list) less the rules whose program conditions rule the name out
+ * (sg_cond_program_gate, a pure function of rule and name). A batch or lint
+ * run meets the same few programs again and again. Direct-mapped and
+ * bounded: a slot is replaced when another name hashes to it; names longer
+ * than SG_CAND_NAME are filtered every time and not kept.
+ */
+#define SG_CAND_SLOTS 1024
+#define SG_CAND_NAME 48
+
+typedef struct cand_slot {
+	char name[SG_CAND_NAME + 1];
+	int used, dyn;
+	sg_rule **rules;	/* heap, owned by the slot */
+	size_t n;
+} cand_slot;
+
 struct sg_engine {
 	sg_ruleset rs;
+	cand_slot *cand;	/* SG_CAND_SLOTS, allocated on first use */
+	sg_rule **scratch;	/* candidates of an uncached name */
+	size_t nscratch;
 	sg_region *region;	/* where rs lives (snapshot-able), or NULL */
 	sg_parser *parser;
 	int mode;
@@ -171,6 +192,10 @@ void sg_engine_free(sg_engine *e)
 	if (!e)
 		return;
 	sg_parser_free(e->parser);
+	for (size_t i = 0; e->cand && i < SG_CAND_SLOTS; i++)
+		free(e->cand[i].rules);
+	free(e->cand);
+	free(e->scratch);
 	sg_ruleset_free(&e->rs);
 	sg_region_free(e->region);
 	free(e);
@@ -220,11 +245,54 @@ static int rule_active(const sg_engine *e, const sg_rule *r)
 	return !r->modes || (r->modes & (1 << e->mode));
 }
 
+/* the rules of cand[0..n) whose program conditions admit name, into out */
+static size_t gate_filter(sg_engine *e, sg_rule **cand, size_t n, const char *name, int dyn, sg_rule **out)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (sg_cond_program_gate(&e->rs, cand[i]->cond, name, dyn))
+			out[k++] = cand[i];
+	return k;
+}
+
+static sg_rule **candidates(sg_engine *e, const char *name, int dyn, size_t *np)
+{
+	size_t n;
+	sg_rule **cand = sg_ruleset_candidates(&e->rs, dyn ? "" : name, &n);
+	size_t len = strlen(name);
+	if (len > SG_CAND_NAME) {
+		if (e->nscratch < n + 1) {
+			e->scratch = sg_xrealloc(e->scratch, (n + 1) * sizeof *e->scratch);
+			e->nscratch = n + 1;
+		}
+		*np = gate_filter(e, cand, n, name, dyn, e->scratch);
+		return e->scratch;
+	}
+	uint32_t h = 2166136261u ^ (uint32_t)dyn;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	if (!e->cand)
+		e->cand = sg_xcalloc(SG_CAND_SLOTS, sizeof *e->cand);
+	cand_slot *sl = &e->cand[h % SG_CAND_SLOTS];
+	if (sl->used && sl->dyn == dyn && !strcmp(sl->name, name)) {
+		*np = sl->n;
+		return sl->rules;
+	}
+	sl->rules = sg_xrealloc(sl->rules, (n + 1) * sizeof *sl->rules);
+	sl->n = gate_filter(e, cand, n, name, dyn, sl->rules);
+	memcpy(sl->name, name, len + 1);
+	sl->dyn = dyn;
+	sl->used = 1;
+	*np = sl->n;
+	return sl->rules;
+}
+
 static void judge_cmd(sg_engine *e, sg_match_state *ms, sg_verdict *v, rvec *rv, sg_cmd *cmd)
 {
 	const sg_ruleset *rs = &e->rs;
 	size_t n;
-	sg_rule **cand = sg_ruleset_candidates(rs, (cmd->ctx & SG_C_DYNAMIC_PROG) ? "" : cmd->name, &n);
+	int dyn = (cmd->ctx & SG_C_DYNAMIC_PROG) != 0;
+	sg_rule **cand = !dyn && !cmd->name ? sg_ruleset_candidates(rs, NULL, &n) : candidates(e, dyn ? "" : cmd->name, dyn, &n);
 	int best = -1;
 	sg_rule *hits[64];
 	size_t nh = 0;

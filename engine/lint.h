@@ -117,6 +117,9 @@ int sg_lint_json_get(const sg_json *j, int obj, const char *key);
 int sg_lint_json_path(const sg_json *j, int obj, const char *path);
 /* Appends the decoded string (or a number's text) to out; -1 if not one. */
 int sg_lint_json_str(const sg_json *j, int tok, sg_buf *out);
+/* The same, stopping once out holds more than max bytes (what a caller
+ * that keeps only a max-byte prefix needs); 0 or -1 as sg_lint_json_str. */
+int sg_lint_json_str_upto(const sg_json *j, int tok, sg_buf *out, size_t max);
 /* Decoded string into a reset buffer, NUL-terminated; NULL if not a string. */
 const char *sg_lint_json_cstr(const sg_json *j, int tok, sg_buf *out);
 /* 1 when tok is a string equal to lit (escapes compared decoded). */

@@ -118,13 +118,13 @@ void sg_lint_result_text(const sg_json *j, int tok, sg_buf *out, size_t max)
 	if (tok < 0)
 		return;
 	if (j->t[tok].type == SG_J_STR) {
-		sg_lint_json_str(j, tok, out);
+		sg_lint_json_str_upto(j, tok, out, max);
 	} else if (j->t[tok].type == SG_J_ARR) {
 		for (int k = sg_lint_json_first(j, tok); k >= 0 && out->len < max; k = sg_lint_json_next(j, tok, k)) {
 			int tx = sg_lint_json_get(j, k, "text");
 			if (tx < 0 && j->t[k].type == SG_J_STR)
 				tx = k;
-			if (tx >= 0 && sg_lint_json_str(j, tx, out) == 0)
+			if (tx >= 0 && sg_lint_json_str_upto(j, tx, out, max) == 0)
 				sg_buf_addc(out, '\n');
 		}
 	}

@@ -11,6 +11,7 @@
  * Bounds: nesting depth SG_LINT_MAX_JSON_DEPTH (iterative, no recursion);
  * the token array grows with the record, which the line limit bounds.
  */
+#include <stdint.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -69,8 +70,15 @@ static size_t plain_run(const unsigned char *s, size_t i, size_t n)
 		uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
 		uint64_t bad = (w & highs) | ((w - ones * 0x20) & ~w & highs) | ((q - ones) & ~q & highs) |
 			       ((b - ones) & ~b & highs);
-		if (bad)
+		if (bad) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* the lowest flagged byte is always a real stop (a false
+			 * flag can only follow a real one) */
+			return i + (size_t)(__builtin_ctzll(bad) >> 3);
+#else
 			break;
+#endif
+		}
 		i += 8;
 	}
 	while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
@@ -387,14 +395,19 @@ static unsigned hex4(const char *p)
 
 /* Decodes escapes (already validated by the tokenizer). Lone surrogates
  * become U+FFFD so the result is always valid UTF-8. */
-static void decode(const char *s, size_t n, sg_buf *out)
+static void decode_upto(const char *s, size_t n, sg_buf *out, size_t max)
 {
 	size_t i = 0;
-	while (i < n) {
-		const char *bs = memchr(s + i, '\\', n - i);
-		size_t run = bs ? (size_t)(bs - (s + i)) : n - i;
+	while (i < n && out->len <= max) {
+		size_t lim = n - i;
+		if (lim > max + 1 - out->len)
+			lim = max + 1 - out->len;	/* enough to pass max */
+		const char *bs = memchr(s + i, '\\', lim);
+		size_t run = bs ? (size_t)(bs - (s + i)) : lim;
 		sg_buf_add(out, s + i, run);
 		i += run;
+		if (out->len > max)
+			break;
 		if (i >= n)
 			break;
 		char c = s[i + 1];
@@ -417,6 +430,26 @@ static void decode(const char *s, size_t n, sg_buf *out)
 			cp = 0xfffd;
 		put_utf8(out, cp);
 	}
+}
+
+static void decode(const char *s, size_t n, sg_buf *out)
+{
+	decode_upto(s, n, out, SIZE_MAX - 1);
+}
+
+int sg_lint_json_str_upto(const sg_json *j, int tok, sg_buf *out, size_t max)
+{
+	if (tok < 0)
+		return -1;
+	const sg_jtok *t = &j->t[tok];
+	if (t->type != SG_J_STR || out->len > max)
+		return sg_lint_json_str(j, tok, out);
+	size_t n = t->end - t->start;
+	if (t->esc)
+		decode_upto(j->s + t->start, n, out, max);
+	else
+		sg_buf_add(out, j->s + t->start, n < max + 1 - out->len ? n : max + 1 - out->len);
+	return 0;
 }
 
 int sg_lint_json_str(const sg_json *j, int tok, sg_buf *out)

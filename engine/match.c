@@ -704,6 +704,52 @@ static int all_static(const sg_cmd *cmd)
 	return 1;
 }
 
+/* program_re against a program name, outside any request: 1 match, 0 no
+ * match, -1 any error (the caller then keeps the rule, and the request's
+ * own evaluation meets and records the error). */
+static int gate_re(sg_ruleset *rs, sg_pat *p, const char *name)
+{
+	if (pat_compile(rs, p) < 0)
+		return -1;
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	pcre2_match_context *mc = pcre2_match_context_create(NULL);
+	if (!md || !mc)
+		sg_fatal("out of memory (pcre2 match data)");
+	pcre2_set_match_limit(mc, SG_PCRE_MATCH_LIMIT);
+	pcre2_set_depth_limit(mc, SG_PCRE_DEPTH_LIMIT);
+	int rc = pcre2_match(p->code, (PCRE2_SPTR)name, strlen(name), 0, 0, md, mc);
+	pcre2_match_data_free(md);
+	pcre2_match_context_free(mc);
+	return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
+}
+
+/* Conditions at this level that sg_cond_match evaluates before all/any
+ * and that run a pattern (whose error would be recorded). */
+static int level_has_patterns(const sg_cond *c)
+{
+	return c->nargs_any || c->nargs_none || c->args_all_re || c->nassign_any || c->nraw || c->nstdin_any ||
+	       c->noptvals || c->fed_by;
+}
+
+int sg_cond_program_gate(sg_ruleset *rs, const sg_cond *c, const char *name, int dyn)
+{
+	if (c->program.n && (dyn || !program_in(&c->program, name)))
+		return 0;
+	if (c->program_re && (dyn || gate_re(rs, c->program_re, name) == 0))
+		return 0;
+	if (level_has_patterns(c))
+		return 1;
+	if (c->nall)
+		return sg_cond_program_gate(rs, c->all[0], name, dyn);
+	if (c->nany) {
+		for (size_t i = 0; i < c->nany; i++)
+			if (sg_cond_program_gate(rs, c->any[i], name, dyn))
+				return 1;
+		return 0;
+	}
+	return 1;
+}
+
 int sg_cond_match(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd)
 {
 	if (c->program.n && ((cmd->ctx & SG_C_DYNAMIC_PROG) || !program_in(&c->program, cmd->name)))

@@ -30,6 +30,13 @@ const char **sg_cond_programs(const sg_cond *c, size_t *n);
 
 int sg_cond_match(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd);
 
+/* 0 when c cannot match a command whose program is name (dyn: a program
+ * only known at run time), and sg_cond_match would find that out before
+ * running any pattern of c's other conditions (so leaving the rule out
+ * can neither change a match nor hide a pattern error); 1 otherwise. A
+ * pure function of (c, name, dyn): the engine caches it per program. */
+int sg_cond_program_gate(sg_ruleset *rs, const sg_cond *c, const char *name, int dyn);
+
 void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *rs);
 void sg_match_state_fini(sg_match_state *ms);
 

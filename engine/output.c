@@ -32,6 +32,8 @@ static size_t secret_at(const char *s, size_t n, size_t *keep)
 {
 	*keep = 0;
 	for (int i = 0; prefixes[i]; i++) {
+		if (prefixes[i][0] != s[0])
+			continue;
 		size_t pl = strlen(prefixes[i]);
 		if (n > pl + 8 && !strncmp(s, prefixes[i], pl)) {
 			size_t k = pl;
@@ -44,6 +46,8 @@ static size_t secret_at(const char *s, size_t n, size_t *keep)
 		}
 	}
 	for (int i = 0; keys[i]; i++) {
+		if (keys[i][0] != s[0])
+			continue;
 		size_t kl = strlen(keys[i]);
 		if (n > kl && !strncmp(s, keys[i], kl)) {
 			size_t k = kl;
@@ -56,7 +60,7 @@ static size_t secret_at(const char *s, size_t n, size_t *keep)
 		}
 	}
 	static const char bearer[] = "Bearer ";
-	if (n > sizeof bearer + 8 && !strncasecmp(s, bearer, sizeof bearer - 1)) {
+	if ((s[0] == 'B' || s[0] == 'b') && n > sizeof bearer + 8 && !strncasecmp(s, bearer, sizeof bearer - 1)) {
 		size_t k = sizeof bearer - 1;
 		while (k < n && tokch((unsigned char)s[k]))
 			k++;
@@ -68,28 +72,48 @@ static size_t secret_at(const char *s, size_t n, size_t *keep)
 	return 0;
 }
 
+/* 1 for a byte that can start a prefix, a key or "Bearer " (secret_at
+ * finds nothing anywhere else) */
+static int may_start(unsigned char c)
+{
+	static unsigned char t[256];
+	static int ready;
+	if (!ready) {
+		for (int i = 0; prefixes[i]; i++)
+			t[(unsigned char)prefixes[i][0]] = 1;
+		for (int i = 0; keys[i]; i++)
+			t[(unsigned char)keys[i][0]] = 1;
+		t['B'] = t['b'] = 1;
+		ready = 1;
+	}
+	return t[c];
+}
+
 void sg_mask_secrets(const char *s, size_t n, sg_buf *out);
 void sg_mask_secrets(const char *s, size_t n, sg_buf *out)
 {
-	size_t i = 0;
+	size_t i = 0, run = 0;	/* s[run..i) is copied as it is */
 	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		if (!may_start(c)) {
+			i++;
+			continue;
+		}
 		int boundary = i == 0 || !isalnum((unsigned char)s[i - 1]);
 		size_t keep, l = 0;
-		if (boundary || s[i] == '_' || s[i] == 'p' || s[i] == 'P' || s[i] == 't' || s[i] == 'T' || s[i] == 's' ||
-		    s[i] == 'S')
+		if (boundary || c == '_' || c == 'p' || c == 'P' || c == 't' || c == 'T' || c == 's' || c == 'S')
 			l = secret_at(s + i, n - i, &keep);
 		if (l && (boundary || keep > 0)) {
-			if (!boundary && s[i] != '_' && keep == 0) {
-				sg_buf_addc(out, s[i++]);
-				continue;
-			}
+			sg_buf_add(out, s + run, i - run);
 			sg_buf_add(out, s + i, keep);
 			sg_buf_adds(out, "***");
 			i += l;
+			run = i;
 			continue;
 		}
-		sg_buf_addc(out, s[i++]);
+		i++;
 	}
+	sg_buf_add(out, s + run, i - run);
 }
 
 static void json_masked(sg_buf *b, const char *s, size_t n)
@@ -116,7 +140,9 @@ static void span_text(const sg_verdict *v, const sg_reason *r, const char **s, s
 
 void sg_verdict_json(const sg_verdict *v, sg_buf *out)
 {
-	sg_buf_printf(out, "{\"decision\":\"%s\",\"reasons\":[", sg_decision_name(v->decision));
+	sg_buf_adds(out, "{\"decision\":\"");
+	sg_buf_adds(out, sg_decision_name(v->decision));
+	sg_buf_adds(out, "\",\"reasons\":[");
 	for (size_t i = 0; i < v->nreasons; i++) {
 		const sg_reason *r = &v->reasons[i];
 		const char *t;
@@ -126,7 +152,9 @@ void sg_verdict_json(const sg_verdict *v, sg_buf *out)
 			sg_buf_addc(out, ',');
 		sg_buf_adds(out, "{\"rule\":");
 		sg_buf_json_str(out, r->rule, strlen(r->rule));
-		sg_buf_printf(out, ",\"decision\":\"%s\",\"reason\":", sg_decision_name(r->decision));
+		sg_buf_adds(out, ",\"decision\":\"");
+		sg_buf_adds(out, sg_decision_name(r->decision));
+		sg_buf_adds(out, "\",\"reason\":");
 		sg_buf_json_str(out, r->reason ? r->reason : "", r->reason ? strlen(r->reason) : 0);
 		sg_buf_printf(out, ",\"span\":[%u,%u],\"text\":", r->start, r->end);
 		json_masked(out, t, tn);

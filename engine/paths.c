@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "paths.h"
 
@@ -341,7 +342,7 @@ static int pat_match(const xpat *x, const char *abs, const comps *cs)
 	return x->literal && !strncmp(abs, x->glob, x->len) && abs[x->len] == '/';
 }
 
-static unsigned classify_abs(const sg_ir *ir, const sg_ruleset *rs, const char *abs, int all_of)
+static unsigned classify_lexical(const sg_ir *ir, const sg_ruleset *rs, const char *abs, int all_of)
 {
 	unsigned cls = 0;
 	const char *home = ir->home, *proj = ir->project;
@@ -421,9 +422,163 @@ static unsigned classify_abs(const sg_ir *ir, const sg_ruleset *rs, const char *
 	return cls;
 }
 
+/*
+ * classify_lexical() reads no file: its answer depends on the path text,
+ * all_of, home, project, $TMPDIR and the rule set's path patterns only.
+ * Answers are kept per (path, all_of, patterns applied or not) while those
+ * stay the same (any change empties the table); a batch or lint run
+ * classifies the same project paths over and over. Direct-mapped: a slot is
+ * replaced when another path hashes to it. Longer paths are not kept.
+ */
+#define SG_CLASS_SLOTS 1024
+#define SG_CLASS_PATH 160
+
+typedef struct cslot {
+	char path[SG_CLASS_PATH + 1];
+	unsigned char used, key;	/* key: all_of | (patterns applied) << 1 */
+	unsigned cls;
+} cslot;
+
+static struct {
+	const sg_ruleset *rs;
+	size_t npaths;
+	char *home, *proj, *tmpdir;
+	cslot *slot;
+} cc;
+
+static void cc_reset(void)
+{
+	free(cc.home);
+	free(cc.proj);
+	free(cc.tmpdir);
+	cc.home = cc.proj = cc.tmpdir = NULL;
+	cc.rs = NULL;
+	cc.npaths = 0;
+	if (cc.slot)
+		memset(cc.slot, 0, SG_CLASS_SLOTS * sizeof *cc.slot);
+}
+
+static void cc_prepare(const sg_ir *ir, const sg_ruleset *rs)
+{
+	const char *td = getenv("TMPDIR");
+	if (cc.slot && cc.rs == rs && cc.npaths == (rs ? rs->npaths : 0) && same(cc.home, ir->home) &&
+	    same(cc.proj, ir->project) && same(cc.tmpdir, td))
+		return;
+	cc_reset();
+	if (!cc.slot)
+		cc.slot = sg_xcalloc(SG_CLASS_SLOTS, sizeof *cc.slot);
+	cc.rs = rs;
+	cc.npaths = rs ? rs->npaths : 0;
+	cc.home = ir->home ? sg_xstrdup(ir->home) : NULL;
+	cc.proj = ir->project ? sg_xstrdup(ir->project) : NULL;
+	cc.tmpdir = td ? sg_xstrdup(td) : NULL;
+}
+
+void sg_paths_forget(const sg_ruleset *rs)
+{
+	if (cc.rs == rs)
+		cc_reset();
+	if (pc.rs == rs)
+		pc.rs = NULL;	/* rebuilt on next use */
+}
+
+static unsigned classify_abs(const sg_ir *ir, const sg_ruleset *rs, const char *abs, int all_of)
+{
+	/* the cache is tied to one rule set: classifications without the
+	 * patterns (rs NULL) are kept under the request's rule set too */
+	const sg_ruleset *owner = rs ? rs : cc.rs;
+	size_t len = strlen(abs);
+	if (len > SG_CLASS_PATH || !owner)
+		return classify_lexical(ir, rs, abs, all_of);
+	cc_prepare(ir, owner);
+	unsigned char key = (unsigned char)((all_of ? 1 : 0) | (rs ? 2 : 0));
+	uint32_t h = 2166136261u ^ key;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)abs[i]) * 16777619u;
+	cslot *sl = &cc.slot[h % SG_CLASS_SLOTS];
+	if (sl->used && sl->key == key && !memcmp(sl->path, abs, len + 1))
+		return sl->cls;
+	unsigned cls = classify_lexical(ir, rs, abs, all_of);
+	memcpy(sl->path, abs, len + 1);
+	sl->key = key;
+	sl->cls = cls;
+	sl->used = 1;
+	return cls;
+}
+
+/* A lexically normal absolute path: "/", or "/" components with no empty,
+ * "." or ".." component and no trailing '/'. */
+static int is_normal(const char *p, size_t n)
+{
+	if (n == 0 || p[0] != '/')
+		return 0;
+	if (n == 1)
+		return 1;
+	if (p[n - 1] == '/')
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] != '/')
+			continue;
+		size_t j = i + 1;
+		while (j < n && p[j] != '/')
+			j++;
+		size_t l = j - i - 1;
+		if (l == 0 || (l == 1 && p[i + 1] == '.') || (l == 2 && p[i + 1] == '.' && p[i + 2] == '.'))
+			return 0;
+	}
+	return 1;
+}
+
+/*
+ * The common case of real_of() in one readlink(2) per component (the
+ * realpath retry loop below costs one per component per retry): every
+ * component up to the first missing one exists and none is a symlink, so
+ * the real path is the path itself. 1 with *res set when that holds, 0
+ * when the general loop must decide (a symlink, a non-directory, no
+ * permission, any other error).
+ */
+static int real_plain(const char *abs, size_t n, const char **res)
+{
+	char tmp[PATH_MAX];
+	if (n >= sizeof tmp || !is_normal(abs, n))
+		return 0;
+	if (n == 1) {
+		*res = abs;
+		return 1;
+	}
+	memcpy(tmp, abs, n + 1);
+	for (size_t j = 1; j <= n; j++) {
+		if (j < n && tmp[j] != '/')
+			continue;
+		char save = tmp[j], c;
+		tmp[j] = 0;
+		ssize_t r = readlink(tmp, &c, 1);
+		int e = errno;
+		tmp[j] = save;
+		if (r >= 0)
+			return 0;	/* a symlink */
+		if (e == EINVAL)
+			continue;	/* exists, not a symlink */
+		if (e != ENOENT)
+			return 0;
+		/* first missing component: the loop below would find the
+		 * existing parent, itself (NULL when that is the root) */
+		if (memchr(abs + 1, '/', j - 1) == NULL)
+			*res = NULL;
+		else
+			*res = abs;
+		return 1;
+	}
+	*res = abs;
+	return 1;
+}
+
 static const char *real_of(sg_arena *A, const char *abs)
 {
 	/* realpath of the longest existing prefix, plus the rest */
+	const char *plain;
+	if (real_plain(abs, strlen(abs), &plain))
+		return plain;
 	char tmp[PATH_MAX];
 	size_t n = strlen(abs);
 	if (n >= sizeof tmp)

@@ -23,6 +23,10 @@ unsigned sg_path_classes(const sg_ir *ir, const sg_ruleset *rs, const char *path
 /* glob with *, ?, [..] within a component and ** across '/' */
 int sg_glob_match(const char *pat, const char *s);
 
+/* Drops the classification caches tied to rs (called when rs is freed:
+ * another rule set may later live at the same address). */
+void sg_paths_forget(const sg_ruleset *rs);
+
 /* Test hook: disable the filesystem lookups (realpath) for reproducible
  * example checks. */
 void sg_paths_set_fs(int enabled);

@@ -97,6 +97,9 @@ struct sg_ruleset {
 	sg_arena arena;		/* owns everything above */
 	/* index: rules by program name (hash), and rules that match any program */
 	struct sg_rindex *index;
+	/* while loading: rule ids by hash (heap, index + 1 per slot; dropped
+	 * by sg_ruleset_finish), so a duplicate id is found in O(1) */
+	size_t *idtab, idtab_nb, idtab_count;
 	void **codes;		/* compiled PCRE2 patterns, freed with the rule set */
 	size_t ncodes, capcodes;
 	void **pats;		/* the sg_pat of each compiled pattern (heap) */

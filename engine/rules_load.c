@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include <cjson/cJSON.h>
 
 #include "match.h"
+#include "paths.h"
 #include "rules.h"
 
 int sg_strlist_has(const sg_strlist *l, const char *s)
@@ -41,6 +43,9 @@ void sg_ruleset_init(sg_ruleset *rs)
 void sg_ruleset_free(sg_ruleset *rs)
 {
 	sg_match_free_codes(rs);
+	sg_paths_forget(rs);
+	free(rs->idtab);
+	rs->idtab = NULL;
 	/* everything else lives in the arena (or its region) */
 	sg_arena_free(&rs->arena);
 }
@@ -471,12 +476,51 @@ static void load_examples(ldctx *L, sg_rule *r, const cJSON *ex, size_t off)
 	}
 }
 
-static int rule_id_exists(const sg_ruleset *rs, const char *id)
+static unsigned long hash_str(const char *s);
+
+/* the id table slot of id: its rule's, or the free one where it goes */
+static size_t *idtab_slot(sg_ruleset *rs, const char *id)
 {
-	for (size_t i = 0; i < rs->nrules; i++)
-		if (!strcmp(rs->rules[i]->id, id))
-			return 1;
-	return 0;
+	size_t i = hash_str(id) & (rs->idtab_nb - 1);
+	while (rs->idtab[i] && strcmp(rs->rules[rs->idtab[i] - 1]->id, id))
+		i = (i + 1) & (rs->idtab_nb - 1);
+	return &rs->idtab[i];
+}
+
+/* (re)builds the table for the rules loaded so far, with room for more */
+static void idtab_build(sg_ruleset *rs)
+{
+	free(rs->idtab);
+	rs->idtab_nb = 64;
+	while (rs->idtab_nb < rs->nrules * 2 + 2)
+		rs->idtab_nb *= 2;
+	rs->idtab = sg_xcalloc(rs->idtab_nb, sizeof *rs->idtab);
+	for (size_t i = 0; i < rs->nrules; i++) {
+		size_t *sl = idtab_slot(rs, rs->rules[i]->id);
+		if (!*sl)
+			*sl = i + 1;
+	}
+	rs->idtab_count = rs->nrules;
+}
+
+static int rule_id_exists(sg_ruleset *rs, const char *id)
+{
+	if (!rs->idtab || rs->idtab_count != rs->nrules || (rs->nrules + 1) * 2 > rs->idtab_nb)
+		idtab_build(rs);
+	return *idtab_slot(rs, id) != 0;
+}
+
+/* records the rule just pushed (rules[nrules - 1]) in the id table */
+static void idtab_add(sg_ruleset *rs)
+{
+	if (!rs->idtab || rs->idtab_count + 1 != rs->nrules || rs->nrules * 2 > rs->idtab_nb) {
+		idtab_build(rs);
+		return;
+	}
+	size_t *sl = idtab_slot(rs, rs->rules[rs->nrules - 1]->id);
+	if (!*sl)
+		*sl = rs->nrules;
+	rs->idtab_count = rs->nrules;
 }
 
 static void load_rule(ldctx *L, const cJSON *rj, size_t idx, const sg_strlist *modes)
@@ -565,6 +609,7 @@ static void load_rule(ldctx *L, const cJSON *rj, size_t idx, const sg_strlist *m
 	r->programs = sg_cond_programs(r->cond, &r->nprograms);
 	sg_ruleset *rs_ = L->rs;
 	PUSH(L->rs->rules, L->rs->nrules, L->rs->caprules, r);
+	idtab_add(L->rs);
 }
 
 static const char *const trusted_only[] = { "defaults", "mode", "trusted_projects", "programs",
@@ -727,10 +772,63 @@ int sg_ruleset_project_trusted(const sg_ruleset *rs, const char *project)
 
 /* ---- lookups ------------------------------------------------------------------------- */
 
+/* name -> program (the first of that name) and name -> wrapper (the last
+ * that lists it: later layers win), built by sg_ruleset_finish */
+typedef struct nslot {
+	const char *name;
+	const void *p;
+} nslot;
+
+typedef struct ntable {
+	nslot *s;
+	size_t nb;		/* power of two, or 0: not built */
+	size_t built_for;	/* rs->nprograms / rs->nwrappers when built */
+} ntable;
+
+static unsigned long hash_str(const char *s);
+
+static const void *ntable_get(const ntable *t, const char *name)
+{
+	size_t i = hash_str(name) & (t->nb - 1);
+	for (size_t k = 0; k < t->nb; k++, i = (i + 1) & (t->nb - 1)) {
+		if (!t->s[i].name)
+			return NULL;
+		if (!strcmp(t->s[i].name, name))
+			return t->s[i].p;
+	}
+	return NULL;
+}
+
+/* the slot of name: its own, or the free one where it goes (the table is
+ * more than twice the keys, so there is always one) */
+static nslot *ntable_slot(ntable *t, const char *name)
+{
+	size_t i = hash_str(name) & (t->nb - 1);
+	for (size_t k = 0; k < t->nb; k++, i = (i + 1) & (t->nb - 1))
+		if (!t->s[i].name || !strcmp(t->s[i].name, name))
+			return &t->s[i];
+	sg_fatal("name table full");
+}
+
+static void ntable_init(sg_ruleset *rs, ntable *t, size_t keys, size_t built_for)
+{
+	t->nb = 16;
+	while (t->nb < keys * 2 + 1)
+		t->nb *= 2;
+	t->s = sg_arena_alloc(&rs->arena, t->nb * sizeof *t->s);
+	t->built_for = built_for;
+}
+
+static const ntable *index_programs(const sg_ruleset *rs);
+static const ntable *index_wrappers(const sg_ruleset *rs);
+
 const sg_program *sg_rules_program(const sg_ruleset *rs, const char *name)
 {
 	if (!name)
 		return NULL;
+	const ntable *t = index_programs(rs);
+	if (t)
+		return ntable_get(t, name);
 	for (size_t i = 0; i < rs->nprograms; i++)
 		if (!strcmp(rs->programs[i]->name, name))
 			return rs->programs[i];
@@ -739,6 +837,9 @@ const sg_program *sg_rules_program(const sg_ruleset *rs, const char *name)
 
 const sg_wrapper *sg_rules_wrapper(const sg_ruleset *rs, const char *name)
 {
+	const ntable *t = name ? index_wrappers(rs) : NULL;
+	if (t)
+		return ntable_get(t, name);
 	/* later layers win: search from the end */
 	for (size_t i = rs->nwrappers; i > 0; i--)
 		if (sg_strlist_has(&rs->wrappers[i - 1]->names, name))
@@ -771,14 +872,34 @@ struct sg_rindex {
 	size_t nb;
 	sg_rule **any;
 	size_t nany;
+	ntable progs, wraps;
 };
 
+/* the tables, when built for the rule set as it is now */
+static const ntable *index_programs(const sg_ruleset *rs)
+{
+	const struct sg_rindex *ix = rs->index;
+	return ix && ix->progs.nb && ix->progs.built_for == rs->nprograms ? &ix->progs : NULL;
+}
+
+static const ntable *index_wrappers(const sg_ruleset *rs)
+{
+	const struct sg_rindex *ix = rs->index;
+	return ix && ix->wraps.nb && ix->wraps.built_for == rs->nwrappers ? &ix->wraps : NULL;
+}
+
+/* FNV-1a with a final mix: the low bits (the table index) depend on
+ * every byte, so names that differ in their last digits ("tool00042")
+ * do not pile up in one run of slots */
 static unsigned long hash_str(const char *s)
 {
-	unsigned long h = 5381;
+	uint64_t h = 1469598103934665603ull;
 	while (*s)
-		h = h * 33 ^ (unsigned char)*s++;
-	return h;
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (unsigned long)h;
 }
 
 static rbucket *bucket_find(const struct sg_rindex *ix, const char *name, int create)
@@ -795,6 +916,9 @@ static rbucket *bucket_find(const struct sg_rindex *ix, const char *name, int cr
 
 void sg_ruleset_finish(sg_ruleset *rs)
 {
+	free(rs->idtab);	/* heap: must not reach a snapshot */
+	rs->idtab = NULL;
+	rs->idtab_nb = rs->idtab_count = 0;
 	struct sg_rindex *ix = sg_arena_alloc(&rs->arena, sizeof *ix);
 	size_t keys = 0;
 	for (size_t i = 0; i < rs->nrules; i++)
@@ -839,6 +963,22 @@ void sg_ruleset_finish(sg_ruleset *rs)
 				b->rules[b->n++] = r;
 		}
 	}
+	ntable_init(rs, &ix->progs, rs->nprograms, rs->nprograms);
+	for (size_t i = 0; i < rs->nprograms; i++) {
+		nslot *sl = ntable_slot(&ix->progs, rs->programs[i]->name);
+		if (!sl->name)
+			sl->name = rs->programs[i]->name, sl->p = rs->programs[i];
+	}
+	size_t wkeys = 0;
+	for (size_t i = 0; i < rs->nwrappers; i++)
+		wkeys += rs->wrappers[i]->names.n;
+	ntable_init(rs, &ix->wraps, wkeys, rs->nwrappers);
+	for (size_t i = 0; i < rs->nwrappers; i++)
+		for (size_t k = 0; k < rs->wrappers[i]->names.n; k++) {
+			nslot *sl = ntable_slot(&ix->wraps, rs->wrappers[i]->names.v[k]);
+			sl->name = rs->wrappers[i]->names.v[k];
+			sl->p = rs->wrappers[i];
+		}
 	ix->mem = NULL;
 	rs->index = ix;
 }

@@ -394,7 +394,10 @@ void sg_buf_adds(sg_buf *b, const char *s)
 
 void sg_buf_addc(sg_buf *b, char c)
 {
-	sg_buf_add(b, &c, 1);
+	if (b->len + 2 > b->cap)
+		buf_grow(b, 1);
+	b->data[b->len++] = c;
+	b->data[b->len] = 0;
 }
 
 /* fmt is checked at every sg_buf_printf call (format attribute in sg.h) */
@@ -402,14 +405,19 @@ void sg_buf_addc(sg_buf *b, char c)
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 void sg_buf_vprintf(sg_buf *b, const char *fmt, va_list ap)
 {
+	/* one pass when the text fits in the room left, a second otherwise */
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	if (n > 0) {
+	buf_grow(b, 0);
+	size_t room = b->cap - b->len;
+	int n = vsnprintf(b->data + b->len, room, fmt, ap);
+	if (n > 0 && (size_t)n >= room) {
 		buf_grow(b, (size_t)n);
 		vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap2);
-		b->len += (size_t)n;
 	}
+	if (n > 0)
+		b->len += (size_t)n;
+	b->data[b->len] = 0;
 	va_end(ap2);
 }
 #pragma GCC diagnostic pop
@@ -474,36 +482,39 @@ void sg_buf_json_str(sg_buf *b, const char *s, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	sg_buf_addc(b, '"');
-	size_t i = 0;
+	size_t i = 0, run = 0;	/* s[run..i) is copied as it is */
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x80) {
-			size_t l = utf8_seq((const unsigned char *)s + i, n - i);
-			if (!l) {
-				sg_buf_adds(b, "\\ufffd");
-				i++;
-			} else {
-				sg_buf_add(b, s + i, l);
-				i += l;
-			}
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			i++;
 			continue;
 		}
+		if (c >= 0x80) {
+			size_t l = utf8_seq((const unsigned char *)s + i, n - i);
+			if (l) {
+				i += l;
+				continue;
+			}
+		}
+		sg_buf_add(b, s + run, i - run);
 		switch (c) {
-		case '"': sg_buf_adds(b, "\\\""); break;
-		case '\\': sg_buf_adds(b, "\\\\"); break;
-		case '\n': sg_buf_adds(b, "\\n"); break;
-		case '\r': sg_buf_adds(b, "\\r"); break;
-		case '\t': sg_buf_adds(b, "\\t"); break;
+		case '"': sg_buf_add(b, "\\\"", 2); break;
+		case '\\': sg_buf_add(b, "\\\\", 2); break;
+		case '\n': sg_buf_add(b, "\\n", 2); break;
+		case '\r': sg_buf_add(b, "\\r", 2); break;
+		case '\t': sg_buf_add(b, "\\t", 2); break;
 		default:
-			if (c < 0x20 || c == 0x7f) {
+			if (c >= 0x80) {
+				sg_buf_add(b, "\\ufffd", 6);
+			} else {
 				char e[6] = { '\\', 'u', '0', '0', hex[c >> 4], hex[c & 15] };
 				sg_buf_add(b, e, 6);
-			} else {
-				sg_buf_addc(b, (char)c);
 			}
 		}
 		i++;
+		run = i;
 	}
+	sg_buf_add(b, s + run, i - run);
 	sg_buf_addc(b, '"');
 }
 
