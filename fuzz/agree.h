@@ -176,6 +176,10 @@ static void agree_hook_answer(sg_engine *e, sg_client c, const char *json, size_
 		int strong;
 		r.client = sg_protocol_detect(root, 0, c, &strong);
 		ad = sg_protocol_adapter(r.client);
+		if (!ad) {	/* read as no client at all: reported as a mismatch */
+			ad = sg_protocol_adapter(c);
+			r.client = SG_CLIENT_UNKNOWN;
+		}
 		r.root = root;
 		ad->parse(root, &r, &A);
 		int j = sg_hook_screen(&r, &A, &why);

@@ -81,9 +81,14 @@ done
 for f in $(find tests/lint -type f \( -name '*.jsonl' -o -name '*.json' -o -name '*.gz' \) 2>/dev/null | head -300); do
 	cp "$f" "$out/fuzz_lint/$(echo "$f" | tr '/' '_')"
 done
-# fuzz_agree judges a command like fuzz_check: the same seeds, plus the
-# inputs that once made check, hook and lint disagree
-cp "$out/fuzz_check/"* "$out/fuzz_agree/" 2>/dev/null || true
+# fuzz_agree judges a command like fuzz_check. Its seeds are the golden and
+# regression commands and the inputs that once made check, hook and lint
+# disagree, not the dev corpus and rule examples: tests/unit/test_agree.c
+# checks those every `make check`, and a smoke run (FUZZ_RUNS inputs) that
+# only replayed 2000 seeds would mutate nothing.
+for f in "$out/fuzz_check/"golden-* "$out/fuzz_check/"ir-* "$out/fuzz_check/"regress-*; do
+	[ -f "$f" ] && cp "$f" "$out/fuzz_agree/"
+done
 for f in tests/regress/agree/*; do
 	[ -f "$f" ] && cp "$f" "$out/fuzz_agree/regress-agree-$(basename "$f")"
 done
