@@ -128,6 +128,9 @@ $(B)/asan/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(ASAN_LIB_OBJ)
 	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(ASAN_LIB_OBJ) $(ASAN_GRAMMAR_OBJ) \
 		$(PKG_LIBS) $$(pkg-config --libs cmocka) -lm
 
+# test_agree shares the agreement check with fuzz/fuzz_agree.c
+$(B)/asan/test_agree: fuzz/agree.h
+
 # ---- tests ------------------------------------------------------------------
 # tests/run.sh runs every unit binary and every CLI test script, then prints
 # one summary line "N passed, N failed, N skipped".

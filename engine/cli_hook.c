@@ -248,11 +248,6 @@ static void import_layers(sg_ruleset *rs, void *ctx, sg_buf *log)
 	sg_import_layers(rs, io, log);
 }
 
-static sg_outcome outcome_of(sg_decision d)
-{
-	return d == SG_DENY ? SG_OUT_DENY : d == SG_ASK ? SG_OUT_ASK : SG_OUT_ALLOW;
-}
-
 static const char *getcwd_or(sg_arena *A, const char *fallback)
 {
 	char buf[4096];
@@ -398,7 +393,6 @@ int sg_cli_hook(int argc, char **argv)
 	sg_buf_init(&rule_ids);
 	sg_engine *e = NULL;
 	char *rewrite = NULL;
-	sg_decision worst = SG_ALLOW;
 	int strong = 0;
 	if (root && cJSON_IsObject(root)) {
 		r.client = sg_protocol_detect(root, from_env, o.hint, &strong);
@@ -415,15 +409,8 @@ int sg_cli_hook(int argc, char **argv)
 					sg_protocol_client_name(r.client), strong ? "detected" : "named",
 					r.event_name ? r.event_name : "?", r.tool ? r.tool : "?",
 					r.judged ? "" : " (not judged)");
-			if (r.error) {
-				why = sg_arena_printf(&A, "malformed %s request: %s", r.tool && *r.tool ? r.tool : "hook",
-						      r.error);
-			} else if (!r.judged || r.event == SG_EV_OTHER) {
+			if (sg_hook_screen(&r, &A, &why) == 0)
 				out = SG_OUT_NONE;
-				why = NULL;
-			} else {
-				why = NULL;
-			}
 		}
 	}
 	if (ad && !why && out != SG_OUT_NONE) {
@@ -454,43 +441,8 @@ int sg_cli_hook(int argc, char **argv)
 		if (o.verbose && log.len)
 			fputs(log.data, stderr);
 		sg_buf_free(&log);
-		sg_verdict worst_v;
 		unsigned wflags = 0;
-		int have = 0;
-		for (size_t i = 0; i < r.nreq; i++) {
-			sg_request q = r.req[i];
-			q.cwd = cwd;
-			q.project = project;
-			sg_verdict v;
-			sg_engine_judge(e, &q, &v);
-			if (!have || v.decision > worst) {
-				if (have)
-					sg_verdict_free(&worst_v);
-				worst_v = v;
-				worst = v.decision;
-				wflags = v.flags;
-				have = 1;
-			} else {
-				sg_verdict_free(&v);
-			}
-		}
-		if (have) {
-			sg_verdict_message(&worst_v, &msg);
-			for (size_t i = 0; i < worst_v.nreasons; i++)
-				if (worst_v.reasons[i].decision == worst_v.decision)
-					sg_buf_printf(&rule_ids, "%s%s", rule_ids.len ? "," : "", worst_v.reasons[i].rule);
-			sg_verdict_free(&worst_v);
-		}
-		out = outcome_of(worst);
-		/* A PermissionRequest is approved only when the policy allows and
-		 * none of the user's own Claude ask/deny rules match the call. */
-		if (r.event == SG_EV_PERMISSION) {
-			if (out == SG_OUT_ALLOW && r.nreq &&
-			    sg_import_claude_prompts(project, r.tool, r.req[0].text))
-				out = SG_OUT_NONE;
-			else if (out == SG_OUT_ASK)
-				out = SG_OUT_NONE;
-		}
+		out = sg_hook_judge(e, &r, cwd, project, &msg, &rule_ids, &wflags);
 		if (r.event == SG_EV_PRE_TOOL && (out == SG_OUT_ASK || out == SG_OUT_ALLOW) && r.nreq == 1 &&
 		    r.req[0].kind == SG_REQ_SHELL) {
 			const char *nowhy = NULL;

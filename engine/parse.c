@@ -53,6 +53,13 @@ void sg_parser_free(sg_parser *p)
 	free(p);
 }
 
+static _Atomic unsigned long timeouts;
+
+unsigned long sg_parse_timeouts(void)
+{
+	return timeouts;
+}
+
 TSTree *sg_parse(sg_parser *p, const char *src, size_t len, int *status)
 {
 	*status = SG_PARSE_OK;
@@ -65,6 +72,7 @@ TSTree *sg_parse(sg_parser *p, const char *src, size_t len, int *status)
 		/* timeout (or cancellation): the parser must be reset before reuse */
 		ts_parser_reset(p->ts);
 		*status = SG_PARSE_TIMEOUT;
+		timeouts++;
 	}
 	return t;
 }

@@ -20,6 +20,11 @@ enum { SG_PARSE_OK = 0, SG_PARSE_TOO_LARGE, SG_PARSE_TIMEOUT };
  * NULL with *status set (too large: over SG_MAX_INPUT; timeout). */
 TSTree *sg_parse(sg_parser *p, const char *src, size_t len, int *status);
 
+/* Parses that ran into the timeout since the process started. A timed-out
+ * parse makes a verdict depend on the machine's load, not on the input:
+ * the agreement checks (fuzz/agree.h) do not compare such verdicts. */
+unsigned long sg_parse_timeouts(void);
+
 /* Prints the tree as an S-expression with node spans (explain --ast). */
 void sg_parse_sexp(TSNode n, const char *src, sg_buf *out, int depth);
 

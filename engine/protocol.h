@@ -131,6 +131,19 @@ int sg_protocol_read(int fd, int timeout_ms, sg_buf *out, const char **why);
 /* Same filter over a string already in memory (Kiro's USER_PROMPT). */
 int sg_protocol_filter(const char *s, size_t n, sg_buf *out, const char **why);
 
+/* protocol_judge.c: the hook's decision, shared by cli_hook.c and the
+ * agreement checks. After ad->parse: 1 when r is to be judged, 0 when
+ * shellgate has no opinion (SG_OUT_NONE), -1 when the request is malformed
+ * (*why, in A, says how; the answer is SG_OUT_FAIL). */
+int sg_hook_screen(const sg_hook_req *r, sg_arena *A, const char **why);
+/* Judges every request of r with e (cwd and project applied to each) and
+ * returns the outcome of the strictest verdict; a PermissionRequest is only
+ * approved (never asked). msg gets that verdict's message, rule_ids the
+ * comma-separated rules that decided it, *flags (when not NULL) its
+ * SG_V_* flags. */
+sg_outcome sg_hook_judge(sg_engine *e, const sg_hook_req *r, const char *cwd, const char *project, sg_buf *msg,
+			 sg_buf *rule_ids, unsigned *flags);
+
 /* helpers shared by the adapters */
 const char *sg_json_str(const cJSON *o, const char *key);	/* NULL unless a string */
 const cJSON *sg_json_obj(const cJSON *o, const char *key);	/* NULL unless an object */

@@ -6,6 +6,10 @@
 #   make -f fuzz/fuzz.mk build   build only
 #   make -f fuzz/fuzz.mk run FUZZ_ONLY=fuzz_check   one harness
 #
+# fuzz_agree checks that check, hook (Claude Code, Codex, Gemini CLI) and
+# lint give one command the same decision (fuzz/agree.h, shared with
+# tests/unit/test_agree.c, which runs it over the test inputs in make check).
+#
 # Harnesses are built with clang 14 and -fsanitize=fuzzer,address,undefined
 # against the engine sources (an archive of engine/*.c but main.c, so each
 # harness links only the modules it reaches) and the tree-sitter-bash grammar
@@ -67,6 +71,10 @@ endif
 ifneq ($(wildcard engine/lint_claude.c),)
 HARNESSES += fuzz_lint
 endif
+# check, hook and lint agree: needs both front ends
+ifeq ($(words $(wildcard engine/protocol_judge.c engine/lint_claude.c)),2)
+HARNESSES += fuzz_agree
+endif
 ifdef FUZZ_ONLY
 HARNESSES := $(FUZZ_ONLY)
 endif
@@ -99,6 +107,7 @@ $(FB)/%.a:
 # archives in dependency order: front ends first, the core last
 $(FB)/fuzz_hook: $(HOOK_LIB)
 $(FB)/fuzz_lint: $(LINT_LIB)
+$(FB)/fuzz_agree: fuzz/agree.h $(HOOK_LIB) $(LINT_LIB)
 $(FB)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(CORE_LIB)
 	@$(FUZZ_CC) $(HARNESS_CFLAGS) -o $@ $< $(filter %.a,$(filter-out $(CORE_LIB),$^)) $(CORE_LIB) \
 		$(PKG_LIBS) -lm

@@ -21,6 +21,12 @@ for h in "$@"; do
 	mkdir -p "$corpus" "$art" "$seeds"
 	dict=
 	[ -f "$root/fuzz/$h.dict" ] && dict="-dict=$root/fuzz/$h.dict"
+	# fuzz_agree's input is a command too: its own transport tokens plus
+	# fuzz_check's shell tokens (libFuzzer takes one dictionary)
+	if [ "$h" = fuzz_agree ]; then
+		cat "$root/fuzz/fuzz_check.dict" "$root/fuzz/fuzz_agree.dict" >"$fb/fuzz_agree.dict"
+		dict="-dict=$fb/fuzz_agree.dict"
+	fi
 	maxlen=4096
 	[ "$h" = fuzz_rules ] && maxlen=65536
 	[ "$h" = fuzz_lint ] && maxlen=65536

@@ -14,7 +14,7 @@ dev=${2:-}
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 rm -rf "$out"
-for d in fuzz_check fuzz_rules fuzz_batch fuzz_hook fuzz_lint; do mkdir -p "$out/$d"; done
+for d in fuzz_check fuzz_rules fuzz_batch fuzz_hook fuzz_lint fuzz_agree; do mkdir -p "$out/$d"; done
 
 # decode the dev.tsv escapes (\\ \t \n \r), one command per line on stdin,
 # into one file per command: $1/prefix-N
@@ -81,10 +81,22 @@ done
 for f in $(find tests/lint -type f \( -name '*.jsonl' -o -name '*.json' -o -name '*.gz' \) 2>/dev/null | head -300); do
 	cp "$f" "$out/fuzz_lint/$(echo "$f" | tr '/' '_')"
 done
+# fuzz_agree judges a command like fuzz_check. Its seeds are the golden and
+# regression commands and the inputs that once made check, hook and lint
+# disagree, not the dev corpus and rule examples: tests/unit/test_agree.c
+# checks those every `make check`, and a smoke run (FUZZ_RUNS inputs) that
+# only replayed 2000 seeds would mutate nothing.
+for f in "$out/fuzz_check/"golden-* "$out/fuzz_check/"ir-* "$out/fuzz_check/"regress-*; do
+	[ -f "$f" ] && cp "$f" "$out/fuzz_agree/"
+done
+for f in tests/regress/agree/*; do
+	[ -f "$f" ] && cp "$f" "$out/fuzz_agree/regress-agree-$(basename "$f")"
+done
 # minimal seeds so no harness starts empty
 printf 'rm -rf ~' >"$out/fuzz_check/min-0"
 printf 'rm -rf ~\\ngit status\\n' >"$out/fuzz_batch/min-0"
 printf '{"format":1,"rules":[]}' >"$out/fuzz_rules/min-0"
 printf '{"tool_name":"Bash","tool_input":{"command":"ls"}}' >"$out/fuzz_hook/min-0"
 printf '{"type":"assistant","message":{"content":[{"type":"tool_use","name":"Bash","input":{"command":"ls"}}]}}\n' >"$out/fuzz_lint/min-0"
-echo "# seeds: $(ls "$out/fuzz_check" | wc -l | tr -d ' ') check ($n_dev from the dev corpus), $(ls "$out/fuzz_rules" | wc -l | tr -d ' ') rules, $(ls "$out/fuzz_batch" | wc -l | tr -d ' ') batch, $(ls "$out/fuzz_hook" | wc -l | tr -d ' ') hook, $(ls "$out/fuzz_lint" | wc -l | tr -d ' ') lint"
+printf 'rm -rf ~' >"$out/fuzz_agree/min-0"
+echo "# seeds: $(ls "$out/fuzz_check" | wc -l | tr -d ' ') check ($n_dev from the dev corpus), $(ls "$out/fuzz_rules" | wc -l | tr -d ' ') rules, $(ls "$out/fuzz_batch" | wc -l | tr -d ' ') batch, $(ls "$out/fuzz_hook" | wc -l | tr -d ' ') hook, $(ls "$out/fuzz_lint" | wc -l | tr -d ' ') lint, $(ls "$out/fuzz_agree" | wc -l | tr -d ' ') agree"
