@@ -2,6 +2,8 @@
 #
 #   make                 build build/shellgate (installs missing Debian deps, fetches the pinned grammar)
 #   make check           unit + golden + CLI tests, under ASan+UBSan
+#   make sandbox-full    the sandbox's legitimate-work suite with shellgate's own
+#                        make check run inside `shellgate exec` (minutes; CI runs it)
 #   make e2e             end-to-end tests with real agent clients (npm)
 #   make fuzz            libFuzzer smoke run (FUZZ_TIME seconds per harness)
 #   make bench           benchmarks -> bench/results.md
@@ -74,7 +76,7 @@ SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recove
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/asan/%)
 
-.PHONY: all deps grammar check check-unit check-cli check-valgrind clean install e2e fuzz bench bench-check lint corpus
+.PHONY: all deps grammar check sandbox-full check-unit check-cli check-valgrind clean install e2e fuzz bench bench-check lint corpus
 all: $(B)/shellgate
 
 deps: $(B)/.deps
@@ -137,6 +139,13 @@ $(B)/asan/test_agree: fuzz/agree.h
 check: $(B)/shellgate $(B)/asan/shellgate $(UNIT_BIN)
 	@SG_BIN=$(abspath $(B)/asan/shellgate) SG_BIN_PLAIN=$(abspath $(B)/shellgate) \
 		SG_BUILD=$(abspath $(B)) sh tests/run.sh
+
+# tests/sandbox/t-legit.sh with SG_SANDBOX_FULL=1: a copy of this tree runs
+# its own make check inside `shellgate exec --profile build` (minutes, so
+# make check skips it and says so; .ci/run sets SG_SANDBOX_FULL=1 for it).
+sandbox-full: $(B)/shellgate $(B)/asan/shellgate $(UNIT_BIN)
+	@SG_SANDBOX_FULL=1 SG_TESTS=sandbox/t-legit SG_BIN=$(abspath $(B)/asan/shellgate) \
+		SG_BIN_PLAIN=$(abspath $(B)/shellgate) SG_BUILD=$(abspath $(B)) sh tests/run.sh
 
 check-valgrind: $(B)/shellgate
 	@sh tests/valgrind.sh $(abspath $(B)/shellgate)

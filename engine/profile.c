@@ -101,8 +101,10 @@ void sg_profile_db_free(sg_profile_db *db)
 
 int sg_profile_db_add_text(sg_profile_db *db, const char *origin, const char *text, size_t len, sg_buf *err)
 {
-	/* Most rule files have no sandbox section: skip them without parsing. */
-	if (!memmem(text, len, "\"sandbox\"", 9))
+	/* Most rule files have no sandbox section: skip them without parsing.
+	 * A key spelled with \u escapes ("\u0073andbox") is still "sandbox"
+	 * to the parser, so a file with any \u escape is parsed. */
+	if (!memmem(text, len, "\"sandbox\"", 9) && !memmem(text, len, "\\u", 2))
 		return 0;
 	if (memchr(text, 0, len)) {
 		sg_buf_printf(err, "%s: NUL byte in rule file\n", origin);

@@ -24,6 +24,8 @@ else
 	(cd "$tmp" && npm pack --silent "$name@$version" >/dev/null 2>"$tmp/npm.err") || {
 		cat "$tmp/npm.err" >&2
 		echo "fetch.sh: npm pack $name@$version failed" >&2
+		[ -z "${SHELLGATE_SANDBOX:-}" ] ||
+			echo "fetch.sh: inside shellgate exec there is no network; set SG_GRAMMAR_TGZ to the tarball (build/grammar/*.tgz of a build outside)" >&2
 		exit 1
 	}
 fi

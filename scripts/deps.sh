@@ -15,6 +15,11 @@ have_pc cmocka || need="$need libcmocka-dev"
 have_pc zlib || need="$need zlib1g-dev"
 command -v npm >/dev/null 2>&1 || need="$need npm"
 [ -n "$need" ] || exit 0
+if [ -n "${SHELLGATE_SANDBOX:-}" ]; then
+	# Inside `shellgate exec`: no network and a read-only system.
+	echo "deps: missing Debian packages:$need; inside shellgate exec nothing can be installed (install them outside)" >&2
+	exit 1
+fi
 echo "deps: installing:$need"
 if [ "$(id -u)" = 0 ]; then SUDO=""
 elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo -n"

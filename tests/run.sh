@@ -4,6 +4,7 @@
 # Runs, in order: each unit-test binary $SG_BUILD/asan/test_* (cmocka, TAP
 # output), then each executable script tests/*/t-*.sh. Every test speaks TAP:
 #   ok N - name | not ok N - name | ok N - name # SKIP reason
+#   (a whole script skipped: "1..0 # SKIP reason", one skip)
 # A script that exits non-zero without a "not ok" line counts as one failure.
 # The last line is "N passed, N failed, N skipped"; the exit status is 1 when
 # anything failed.
@@ -30,17 +31,21 @@ trap 'rm -f "$log"; rm -rf "$XDG_CACHE_HOME"' EXIT
 
 count() { # $1 = name, output in $log, $2 = exit status
 	name=$1 rc=$2
+	# cmocka reports skip() as "not ok N # SKIP name": a skip, not a failure
 	p=$(grep -Ec '^ok [0-9]+' "$log" | tr -d ' ')
 	s=$(grep -Ec '^ok [0-9]+.*# *(SKIP|skip)' "$log" | tr -d ' ')
+	ns=$(grep -Ec '^not ok [0-9]+ *# *(SKIP|skip)' "$log" | tr -d ' ')
 	f=$(grep -Ec '^not ok [0-9]+' "$log" | tr -d ' ')
-	p=$((p - s))
+	# a whole script skipped ("1..0 # SKIP reason") counts as one skip
+	ws=$(grep -Ec '^1\.\.0 *# *(SKIP|skip)' "$log" | tr -d ' ')
+	p=$((p - s)) f=$((f - ns)) s=$((s + ns + ws))
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		f=1
 		echo "not ok - $name exited with status $rc"
 		tail -20 "$log" | sed 's/^/#   /'
 	fi
-	grep -E '^not ok' "$log" | sed "s|^|# [$name] |"
-	grep -E '^ok [0-9]+.*# *(SKIP|skip)' "$log" | sed "s|^|# [$name] |"
+	grep -E '^not ok' "$log" | grep -Ev '^not ok [0-9]+ *# *(SKIP|skip)' | sed "s|^|# [$name] |"
+	grep -E '^(not )?ok [0-9]+.*# *(SKIP|skip)|^1\.\.0 *# *(SKIP|skip)' "$log" | sed "s|^|# [$name] |"
 	pass=$((pass + p)) fail=$((fail + f)) skip=$((skip + s))
 	echo "# $name: $p passed, $f failed, $s skipped"
 }

@@ -81,6 +81,24 @@ static void test_extends_and_override(void **state)
 	sg_buf_free(&err);
 }
 
+/* A profile whose "sandbox" key is spelled with a \u escape is still read:
+ * skipping it would silently keep an earlier, looser definition. */
+static void test_escaped_sandbox_key(void **state)
+{
+	(void)state;
+	sg_profile_db *db = sg_profile_db_new();
+	sg_buf err;
+	sg_buf_init(&err);
+	assert_int_equal(load(db, "{\"format\":1,\"\\u0073andbox\":{\"profiles\":{\"esc\":{\"umask\":\"077\"}}}}", &err),
+			 0);
+	sg_profile p;
+	assert_int_equal(sg_profile_db_get(db, "esc", &p, &err), 0);
+	assert_int_equal(p.umask, 077);
+	sg_profile_free(&p);
+	sg_profile_db_free(db);
+	sg_buf_free(&err);
+}
+
 static void test_errors_fail_closed(void **state)
 {
 	(void)state;
@@ -236,6 +254,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_builtin_profiles_load),
 		cmocka_unit_test(test_extends_and_override),
+		cmocka_unit_test(test_escaped_sandbox_key),
 		cmocka_unit_test(test_errors_fail_closed),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_env_filter),
