@@ -330,6 +330,15 @@ static char *sandbox_rewrite(const hookopt *o, const sg_adapter *ad, const sg_ho
 		*why = sg_arena_printf(A, "the sandbox cannot start here: %s", pr.why);
 		return NULL;
 	}
+	/* Turning an ask into an allow needs the whole boundary: without user
+	 * namespaces exec runs degraded (no masks, no private /tmp, no pid
+	 * namespace), which is fine for a command that was allowed anyway but
+	 * not for one the rules asked about. */
+	if (out == SG_OUT_ASK && !pr.have[SG_L_USERNS]) {
+		*why = sg_arena_printf(A, "the sandbox would run degraded here (no user namespaces: %s)",
+				       strerror(pr.err[SG_L_USERNS]));
+		return NULL;
+	}
 	char *cmd = sg_sandbox_rewrite(exe, profile, proj, r->req[0].text, r->req[0].len);
 	if (!cmd)
 		*why = "the command cannot be passed to the sandbox";

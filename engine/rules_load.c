@@ -24,6 +24,8 @@
 
 int sg_strlist_has(const sg_strlist *l, const char *s)
 {
+	if (!s)
+		return 0;
 	for (size_t i = 0; l && i < l->n; i++)
 		if (!strcmp(l->v[i], s))
 			return 1;

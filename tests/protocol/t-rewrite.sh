@@ -146,6 +146,16 @@ jq -cn --arg c "$ASK" --arg cwd "$P" '{hook_event_name:"preToolUse",cwd:$cwd,too
 [ "$(dec)" = ask ] && grep -q "holds the home directory" "$tmp/err" && ok "no rewrite when the project is the home directory" ||
 	notok "home project" "$(cat "$tmp/out" "$tmp/err")"
 
+# 10b. shellgate itself inside a sandbox (no user namespaces there): an ask is
+# not turned into an allow that would run degraded
+cp "$PLAIN" "$P/sg-inner" && cp -r "$here/../../rules" "$P/sg-rules"
+claude_req "$ASK" | "$PLAIN" exec --quiet --project "$P" -- /bin/sh -c \
+	"SG_RULES_DIR='$P/sg-rules' '$P/sg-inner' hook claude --on-ask sandbox --verbose" >"$tmp/out" 2>"$tmp/err"
+[ "$(dec)" = ask ] && [ -z "$(newcmd)" ] && grep -q "would run degraded" "$tmp/err" &&
+	ok "inside another sandbox (no user namespaces) an ask stays an ask, not a degraded exec" ||
+	notok "nested hook" "$(cat "$tmp/out" "$tmp/err")"
+rm -rf "$P/sg-inner" "$P/sg-rules"
+
 # 11. the rewritten command runs confined: in-project write lands, outside does not, the model is told
 CMD='touch made-inside && echo x > /var/tmp/sg-rewrite-outside'
 hook "$PLAIN" claude "$(claude_req "$CMD")" --on-ask sandbox
