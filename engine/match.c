@@ -3,7 +3,8 @@
  *
  * PCRE2 patterns are compiled on first use (a hook is a fresh process per
  * command: compiling every pattern of every pack each time would dominate),
- * JIT-compiled when the platform supports it. A match that fails with an
+ * or decoded from the compiled form a rule-set snapshot keeps for each
+ * (snapshot.c), and JIT-compiled once a process keeps using them. A match that fails with an
  * error (match limit, depth limit) is NOT "no match": it is recorded in the
  * match state and the request fails closed.
  */
@@ -19,13 +20,24 @@
 #include "match.h"
 #include "paths.h"
 
+/* A pattern as the rule set holds it (arena; in a snapshot, read-only
+ * after the load): its text, its index in rs->pats and, in a snapshot, its
+ * compiled code serialized by pcre2_serialize_encode. */
 struct sg_pat {
 	const char *src;
-	pcre2_code *code;
-	int tried;
-	unsigned uses;		/* matches so far in this process (JIT after SG_PCRE_JIT_AFTER) */
-	const char *err;
+	size_t idx;
+	const uint8_t *ser;	/* NULL: compile from src */
+	size_t nser;
 };
+
+/* What one process knows of a pattern (heap, rs->pat_rt[idx]; never in a
+ * snapshot, so a mapped snapshot's pages are never written). */
+typedef struct pat_rt {
+	pcre2_code *code;
+	const char *err;
+	unsigned uses;		/* matches so far in this process (JIT after SG_PCRE_JIT_AFTER) */
+	int tried;
+} pat_rt;
 
 typedef struct optval {
 	sg_strlist opts;
@@ -60,55 +72,67 @@ struct sg_cond {
 
 /* ---- patterns ---------------------------------------------------------------- */
 
-/* Compiles p on first use and registers the code with rs (per process: a
- * rule set mapped from a snapshot holds no code and no heap pointers). */
+static pat_rt *pat_rt_of(sg_ruleset *rs, const sg_pat *p)
+{
+	if (p->idx >= rs->npat_rt) {
+		size_t n = rs->npats > p->idx ? rs->npats : p->idx + 1;
+		pat_rt *v = sg_xrealloc(rs->pat_rt, n * sizeof *v);
+		memset(v + rs->npat_rt, 0, (n - rs->npat_rt) * sizeof *v);
+		rs->pat_rt = v;
+		rs->npat_rt = n;
+	}
+	return (pat_rt *)rs->pat_rt + p->idx;
+}
+
+/* Compiles p on first use, or decodes the code a snapshot holds for it
+ * (the bytes pcre2_compile produced from the same text, so the same
+ * answers; a decode that fails compiles instead). */
 static int pat_compile(sg_ruleset *rs, sg_pat *p)
 {
-	if (p->tried)
-		return p->code ? 0 : -1;
-	p->tried = 1;
+	pat_rt *rt = pat_rt_of(rs, p);
+	if (rt->tried)
+		return rt->code ? 0 : -1;
+	rt->tried = 1;
+	if (p->ser && pcre2_serialize_decode(&rt->code, 1, p->ser, NULL) == 1)
+		return 0;
+	rt->code = NULL;
 	int ec;
 	PCRE2_SIZE eo;
-	p->code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-				&ec, &eo, NULL);
-	if (!p->code) {
+	rt->code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+				 &ec, &eo, NULL);
+	if (!rt->code) {
 		static char buf[512];
 		PCRE2_UCHAR msg[200];
 		pcre2_get_error_message(ec, msg, sizeof msg);
 		snprintf(buf, sizeof buf, "bad pattern /%.60s/ at offset %zu: %s", p->src, (size_t)eo, (char *)msg);
-		p->err = buf;
+		rt->err = buf;
 		return -1;
 	}
-	if (rs) {
-		if (rs->ncodes == rs->capcodes) {
-			rs->capcodes = rs->capcodes ? rs->capcodes * 2 : 64;
-			rs->codes = sg_xrealloc(rs->codes, rs->capcodes * sizeof *rs->codes);
-		}
-		rs->codes[rs->ncodes++] = p->code;
-		if (rs->npats == rs->cappats) {
-			rs->cappats = rs->cappats ? rs->cappats * 2 : 64;
-			rs->pats = sg_xrealloc(rs->pats, rs->cappats * sizeof *rs->pats);
-		}
-		rs->pats[rs->npats++] = p;
-	}
 	return 0;
+}
+
+static const char *pat_err(sg_ruleset *rs, const sg_pat *p)
+{
+	return pat_rt_of(rs, p)->err;
 }
 
 /* 1 match, 0 no match; errors recorded in ms (and counted as a match, so the
  * rule fires: stricter). */
 static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
 {
-	if (pat_compile((sg_ruleset *)ms->rs, p) < 0) {
+	sg_ruleset *rs = (sg_ruleset *)ms->rs;
+	if (pat_compile(rs, p) < 0) {
 		if (!ms->error)
-			ms->error = p->err;
+			ms->error = pat_err(rs, p);
 		return 1;
 	}
+	pat_rt *rt = pat_rt_of(rs, p);
 	/* JIT costs far more than one match: a hook (one request per process)
 	 * interprets; batch and lint JIT the patterns they keep using. A
 	 * failure to JIT is fine (the interpreter gives the same answers). */
-	if (++p->uses == SG_PCRE_JIT_AFTER)
-		(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, ms->mdata, ms->mctx);
+	if (++rt->uses == SG_PCRE_JIT_AFTER)
+		(void)pcre2_jit_compile(rt->code, PCRE2_JIT_COMPLETE);
+	int rc = pcre2_match(rt->code, (PCRE2_SPTR)s, n, 0, 0, ms->mdata, ms->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -138,26 +162,34 @@ void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *
 
 void sg_match_free_codes(sg_ruleset *rs)
 {
-	for (size_t i = 0; i < rs->ncodes; i++)
-		pcre2_code_free(rs->codes[i]);
-	free(rs->codes);
-	free(rs->pats);
-	rs->codes = NULL;
-	rs->pats = NULL;
-	rs->ncodes = rs->capcodes = 0;
-	rs->npats = rs->cappats = 0;
+	pat_rt *rt = rs->pat_rt;
+	for (size_t i = 0; i < rs->npat_rt; i++)
+		pcre2_code_free(rt[i].code);
+	free(rt);
+	rs->pat_rt = NULL;
+	rs->npat_rt = 0;
 }
 
-void sg_match_reset_compiled(sg_ruleset *rs)
+void sg_match_serialize_all(sg_ruleset *rs)
 {
+	sg_pat **pats = (sg_pat **)rs->pats;
 	for (size_t i = 0; i < rs->npats; i++) {
-		sg_pat *p = rs->pats[i];
-		p->code = NULL;
-		p->tried = 0;
-		p->uses = 0;
-		p->err = NULL;
+		sg_pat *p = pats[i];
+		if (p->ser || pat_compile(rs, p) < 0)
+			continue;
+		const pcre2_code *c = pat_rt_of(rs, p)->code;
+		uint8_t *bytes;
+		PCRE2_SIZE n;
+		if (pcre2_serialize_encode(&c, 1, &bytes, &n, NULL) != 1)
+			continue;
+		uint8_t *copy = sg_arena_try_alloc(&rs->arena, n);
+		if (copy) {
+			memcpy(copy, bytes, n);
+			p->ser = copy;
+			p->nser = n;
+		}
+		pcre2_serialize_free(bytes);
 	}
-	sg_match_free_codes(rs);
 }
 
 void sg_match_state_fini(sg_match_state *ms)
@@ -198,8 +230,11 @@ static sg_pat *pat_new(sg_ruleset *rs, const char *src, int eager, sg_buf *err)
 {
 	sg_pat *p = sg_arena_alloc(&rs->arena, sizeof *p);
 	p->src = sg_arena_strdup(&rs->arena, src);
+	p->idx = rs->npats;
+	rs->pats = sg_arena_grow(&rs->arena, rs->pats, rs->npats, &rs->cappats, sizeof *rs->pats);
+	rs->pats[rs->npats++] = p;
 	if (eager && pat_compile(rs, p) < 0) {
-		sg_buf_adds(err, p->err);
+		sg_buf_adds(err, pat_err(rs, p));
 		return NULL;
 	}
 	return p;
@@ -442,7 +477,7 @@ static int compile_pats(sg_ruleset *rs, sg_pat **p, size_t n, sg_buf *err)
 {
 	for (size_t i = 0; i < n; i++)
 		if (p[i] && pat_compile(rs, p[i]) < 0) {
-			sg_buf_adds(err, p[i]->err);
+			sg_buf_adds(err, pat_err(rs, p[i]));
 			return -1;
 		}
 	return 0;
