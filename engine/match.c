@@ -513,6 +513,10 @@ static int program_in(const sg_strlist *l, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const char *p = l->v[i];
+		/* a match (exact, or a prefix before a final '*') shares the first
+		 * byte, unless the entry starts with its wildcard */
+		if (p[0] != name[0] && p[0] != '*')
+			continue;
 		size_t n = strlen(p);
 		if (n && p[n - 1] == '*') {
 			if (!strncmp(name, p, n - 1))

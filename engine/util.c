@@ -392,9 +392,18 @@ void sg_buf_adds(sg_buf *b, const char *s)
 	sg_buf_add(b, s, strlen(s));
 }
 
-void sg_buf_addc(sg_buf *b, char c)
+void sg_buf_addc_slow(sg_buf *b, char c)
 {
 	sg_buf_add(b, &c, 1);
+}
+
+void sg_buf_fill(sg_buf *b, char c, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memset(b->data + b->len, c, n);
+	b->len += n;
+	b->data[b->len] = 0;
 }
 
 /* fmt is checked at every sg_buf_printf call (format attribute in sg.h) */
