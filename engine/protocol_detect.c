@@ -149,9 +149,40 @@ static int jf_fail(jfilter *f, const char *why)
 }
 
 /* Feeds bytes; 0 = need more, 1 = one value complete, -1 = error (f->why). */
+/* Bytes from s[i] on that are plain string content ('"', '\\' and NUL
+ * end a run), at most max. */
+static size_t plain_run(const char *s, size_t i, size_t n, size_t max)
+{
+	size_t k = i;
+	size_t end = n - i > max ? i + max : n;
+	while (k < end && s[k] != '"' && s[k] != '\\' && s[k] != '\0')
+		k++;
+	return k - i;
+}
+
 static int jf_feed(jfilter *f, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		/* Inside a string with no escape pending, a run of plain bytes
+		 * changes nothing but the counters and the output: take it at
+		 * once (what the byte loop below does, byte for byte, stopping
+		 * where SG_HOOK_MAX_STREAM or SG_HOOK_PAYLOAD_KEEP is reached). */
+		if (f->in_str && !f->esc && !f->uhex && !f->is_key && f->total < SG_HOOK_MAX_STREAM) {
+			size_t max = SG_HOOK_MAX_STREAM - f->total;
+			if (f->payload && !f->skipping)
+				max = f->kept + 1 < SG_HOOK_PAYLOAD_KEEP ? SG_HOOK_PAYLOAD_KEEP - 1 - f->kept : 0;
+			size_t r = plain_run(s, i, n, max);
+			if (r) {
+				if (!f->skipping)
+					sg_buf_add(f->out, s + i, r);
+				if (f->payload && !f->skipping)
+					f->kept += r;
+				f->total += r;
+				i += r;
+				if (i == n)
+					break;
+			}
+		}
 		char c = s[i];
 		if (++f->total > SG_HOOK_MAX_STREAM)
 			return jf_fail(f, "request larger than SG_HOOK_MAX_STREAM");

@@ -471,6 +471,10 @@ size_t sg_utf8_valid_prefix(const char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
+		if ((unsigned char)s[i] < 0x80) {	/* ASCII: valid, one byte each */
+			i++;
+			continue;
+		}
 		size_t l = utf8_seq((const unsigned char *)s + i, n - i);
 		if (!l)
 			return i;
