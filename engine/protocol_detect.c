@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -300,7 +301,8 @@ int sg_protocol_read(int fd, int timeout_ms, sg_buf *out, const char **why)
 	jfilter f;
 	memset(&f, 0, sizeof f);
 	f.out = out;
-	char chunk[65536];
+	char *chunk = sg_xmalloc(SG_READ_CHUNK);
+	int rc = -1;
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		int pr = poll(&p, 1, timeout_ms);
@@ -308,33 +310,36 @@ int sg_protocol_read(int fd, int timeout_ms, sg_buf *out, const char **why)
 			continue;
 		if (pr < 0) {
 			*why = "cannot read stdin";
-			return -1;
+			goto out;
 		}
 		if (pr == 0) {
 			*why = f.started ? "timed out reading a truncated request" : "no request on stdin (timed out)";
-			return -1;
+			goto out;
 		}
-		ssize_t n = read(fd, chunk, sizeof chunk);
+		ssize_t n = read(fd, chunk, SG_READ_CHUNK);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
 			*why = "cannot read stdin";
-			return -1;
+			goto out;
 		}
 		if (n == 0) {
 			*why = f.started ? "truncated JSON request" : "empty request";
-			return -1;
+			goto out;
 		}
 		int r = jf_feed(&f, chunk, (size_t)n);
 		if (r < 0) {
 			*why = f.why;
-			return -1;
+			goto out;
 		}
 		if (r > 0)
 			break;
 	}
 	sg_buf_cstr(out);
-	return 0;
+	rc = 0;
+out:
+	free(chunk);
+	return rc;
 }
 
 /* ---- helpers for adapters ------------------------------------------------------------ */

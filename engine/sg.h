@@ -21,6 +21,10 @@
 /* A hook request's command text. Agents' commands are rarely over a few KiB;
  * 1 MiB leaves room for heredocs while keeping parse time and memory bounded. */
 #define SG_MAX_INPUT (1u << 20)
+/* Bytes asked of one read of stdin. The buffer is on the heap: a stack
+ * array this size is probed page by page (-fstack-clash-protection), 16
+ * page faults whatever the input's size. */
+#define SG_READ_CHUNK (64u << 10)
 /* Nesting of re-parsed shell text (bash -c, eval, su -c, aliases, heredocs
  * fed to a shell, function calls): each level re-parses, so this bounds work. */
 #define SG_MAX_NESTING 16
