@@ -458,19 +458,69 @@ sg_cond *sg_cond_compile(sg_ruleset *rs, const void *json, int eager, sg_buf *er
 	return c;
 }
 
-const char **sg_cond_programs(const sg_cond *c, size_t *n)
+/* c's own program list when it has one without a wildcard, else NULL */
+static const sg_strlist *plain_programs(const sg_cond *c)
 {
-	if (!c->program.n) {
-		*n = 0;
+	if (!c->program.n)
 		return NULL;
-	}
 	for (size_t i = 0; i < c->program.n; i++) {
 		size_t l = strlen(c->program.v[i]);
 		if (l == 0 || c->program.v[i][l - 1] == '*')
-			return (*n = 0), NULL;
+			return NULL;
 	}
-	*n = c->program.n;
-	return c->program.v;
+	return &c->program;
+}
+
+/* Adds the names c can only match (see sg_cond_programs) to out (a list
+ * in rs's arena, duplicates skipped); 0, or -1 when c may match any name. */
+static int cond_keys(sg_ruleset *rs, const sg_cond *c, sg_strlist *out, size_t *cap, int depth)
+{
+	if (depth > SG_MAX_JSON_DEPTH)
+		return -1;
+	const sg_strlist *own = plain_programs(c);
+	if (own) {
+		for (size_t i = 0; i < own->n; i++) {
+			if (sg_strlist_has(out, own->v[i]))
+				continue;
+			out->v = sg_arena_grow(&rs->arena, out->v, out->n, cap, sizeof *out->v);
+			out->v[out->n++] = own->v[i];
+		}
+		return 0;
+	}
+	/* any: every branch needs one of its names; all: every branch must
+	 * match, so one branch's names are enough */
+	if (c->nany) {
+		size_t before = out->n, i;
+		for (i = 0; i < c->nany; i++)
+			if (cond_keys(rs, c->any[i], out, cap, depth + 1) < 0)
+				break;
+		if (i == c->nany)
+			return 0;
+		out->n = before;
+	}
+	for (size_t i = 0; i < c->nall; i++) {
+		size_t before = out->n;
+		if (cond_keys(rs, c->all[i], out, cap, depth + 1) == 0)
+			return 0;
+		out->n = before;
+	}
+	return -1;
+}
+
+const char **sg_cond_programs(sg_ruleset *rs, const sg_cond *c, size_t *n)
+{
+	*n = 0;
+	const sg_strlist *own = plain_programs(c);
+	if (own) {
+		*n = own->n;
+		return own->v;
+	}
+	sg_strlist keys = { NULL, 0 };
+	size_t cap = 0;
+	if (cond_keys(rs, c, &keys, &cap, 0) < 0 || !keys.n)
+		return NULL;
+	*n = keys.n;
+	return keys.v;
 }
 
 static int compile_pats(sg_ruleset *rs, sg_pat **p, size_t n, sg_buf *err)
