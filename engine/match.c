@@ -36,6 +36,7 @@ typedef struct pat_rt {
 	pcre2_code *code;
 	const char *err;
 	unsigned uses;		/* matches so far in this process (JIT after SG_PCRE_JIT_AFTER) */
+	uint32_t minlen;	/* PCRE2_INFO_MINLENGTH: no shorter subject can match */
 	int tried;
 } pat_rt;
 
@@ -93,8 +94,11 @@ static int pat_compile(sg_ruleset *rs, sg_pat *p)
 	if (rt->tried)
 		return rt->code ? 0 : -1;
 	rt->tried = 1;
-	if (p->ser && pcre2_serialize_decode(&rt->code, 1, p->ser, NULL) == 1)
+	if (p->ser && pcre2_serialize_decode(&rt->code, 1, p->ser, NULL) == 1) {
+		if (pcre2_pattern_info(rt->code, PCRE2_INFO_MINLENGTH, &rt->minlen) != 0)
+			rt->minlen = 0;
 		return 0;
+	}
 	rt->code = NULL;
 	int ec;
 	PCRE2_SIZE eo;
@@ -108,6 +112,8 @@ static int pat_compile(sg_ruleset *rs, sg_pat *p)
 		rt->err = buf;
 		return -1;
 	}
+	if (pcre2_pattern_info(rt->code, PCRE2_INFO_MINLENGTH, &rt->minlen) != 0)
+		rt->minlen = 0;
 	return 0;
 }
 
@@ -127,6 +133,10 @@ static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
 		return 1;
 	}
 	pat_rt *rt = pat_rt_of(rs, p);
+	/* fewer bytes than the pattern's minimum length in characters: no
+	 * match, which is what pcre2_match answers after its set-up */
+	if (n < rt->minlen)
+		return 0;
 	/* JIT costs far more than one match: a hook (one request per process)
 	 * interprets; batch and lint JIT the patterns they keep using. A
 	 * failure to JIT is fine (the interpreter gives the same answers). */
