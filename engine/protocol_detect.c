@@ -152,10 +152,24 @@ static int jf_fail(jfilter *f, const char *why)
 /* Feeds bytes; 0 = need more, 1 = one value complete, -1 = error (f->why). */
 /* Bytes from s[i] on that are plain string content ('"', '\\' and NUL
  * end a run), at most max. */
+#define BYTES_ONES 0x0101010101010101ULL
+/* some byte of v is zero (exact: no false positive, no false negative) */
+static int has_zero_byte(uint64_t v)
+{
+	return ((v - BYTES_ONES) & ~v & (BYTES_ONES << 7)) != 0;
+}
+
 static size_t plain_run(const char *s, size_t i, size_t n, size_t max)
 {
 	size_t k = i;
 	size_t end = n - i > max ? i + max : n;
+	uint64_t w;
+	while (end - k >= sizeof w) {	/* eight bytes at a time */
+		memcpy(&w, s + k, sizeof w);
+		if (has_zero_byte(w) || has_zero_byte(w ^ (BYTES_ONES * '"')) || has_zero_byte(w ^ (BYTES_ONES * '\\')))
+			break;
+		k += sizeof w;
+	}
 	while (k < end && s[k] != '"' && s[k] != '\\' && s[k] != '\0')
 		k++;
 	return k - i;

@@ -471,7 +471,16 @@ size_t sg_utf8_valid_prefix(const char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
-		if ((unsigned char)s[i] < 0x80) {	/* ASCII: valid, one byte each */
+		/* ASCII is valid, one byte each: eight at a time while it lasts */
+		uint64_t w;
+		if (n - i >= sizeof w) {
+			memcpy(&w, s + i, sizeof w);
+			if (!(w & 0x8080808080808080ULL)) {
+				i += sizeof w;
+				continue;
+			}
+		}
+		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;
 		}

@@ -590,8 +590,10 @@ static void x_word_lit(xst *x, const char *s, size_t n)
 static void x_dq_lit(xst *x, const char *s, size_t n)
 {
 	size_t run = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n && strchr("$`\"\\\n", s[i + 1])) {
+	const char *b;
+	for (size_t i = 0; i < n && (b = memchr(s + i, '\\', n - i)); i++) {
+		i = (size_t)(b - s);
+		if (i + 1 < n && strchr("$`\"\\\n", s[i + 1])) {
 			if (i > run)
 				x_lit(x, s + run, i - run, 0);
 			i++;
