@@ -38,6 +38,13 @@ typedef struct pat_rt {
 	unsigned uses;		/* matches so far in this process (JIT after SG_PCRE_JIT_AFTER) */
 	uint32_t minlen;	/* PCRE2_INFO_MINLENGTH: no shorter subject can match */
 	int tried;
+	/* the last answer, for the same subject bytes in the same match state
+	 * (the IR is not changed while it is matched): rules that share a
+	 * pattern ask it about the same program name one after another */
+	unsigned long memo_gen;
+	const char *memo_s;
+	size_t memo_n;
+	int memo_hit;
 } pat_rt;
 
 typedef struct optval {
@@ -137,16 +144,22 @@ static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
 	 * match, which is what pcre2_match answers after its set-up */
 	if (n < rt->minlen)
 		return 0;
+	if (rt->memo_gen == ms->gen && rt->memo_s == s && rt->memo_n == n)
+		return rt->memo_hit;
 	/* JIT costs far more than one match: a hook (one request per process)
 	 * interprets; batch and lint JIT the patterns they keep using. A
 	 * failure to JIT is fine (the interpreter gives the same answers). */
 	if (++rt->uses == SG_PCRE_JIT_AFTER)
 		(void)pcre2_jit_compile(rt->code, PCRE2_JIT_COMPLETE);
 	int rc = pcre2_match(rt->code, (PCRE2_SPTR)s, n, 0, 0, ms->mdata, ms->mctx);
-	if (rc >= 0)
-		return 1;
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
+	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {
+		/* only clean answers are kept: an error is met (and recorded) again */
+		rt->memo_gen = ms->gen;
+		rt->memo_s = s;
+		rt->memo_n = n;
+		rt->memo_hit = rc >= 0;
+		return rt->memo_hit;
+	}
 	if (!ms->error) {
 		static char buf[400];
 		PCRE2_UCHAR msg[120];
@@ -159,9 +172,11 @@ static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
 
 void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *rs)
 {
+	static unsigned long gens;
 	memset(ms, 0, sizeof *ms);
 	ms->ir = ir;
 	ms->rs = rs;
+	ms->gen = ++gens;	/* never 0: a fresh pattern's memo matches no state */
 	ms->mdata = pcre2_match_data_create(4, NULL);
 	ms->mctx = pcre2_match_context_create(NULL);
 	if (!ms->mdata || !ms->mctx)
@@ -238,6 +253,17 @@ static int strlist_from(sg_ruleset *rs, const cJSON *j, sg_strlist *out, const c
 
 static sg_pat *pat_new(sg_ruleset *rs, const char *src, int eager, sg_buf *err)
 {
+	/* one sg_pat per distinct text: rules that repeat a pattern share its
+	 * code and its memo */
+	sg_pat **pats = (sg_pat **)rs->pats;
+	for (size_t i = 0; i < rs->npats; i++)
+		if (pats[i]->src[0] == src[0] && !strcmp(pats[i]->src, src)) {
+			if (eager && pat_compile(rs, pats[i]) < 0) {
+				sg_buf_adds(err, pat_err(rs, pats[i]));
+				return NULL;
+			}
+			return pats[i];
+		}
 	sg_pat *p = sg_arena_alloc(&rs->arena, sizeof *p);
 	p->src = sg_arena_strdup(&rs->arena, src);
 	p->idx = rs->npats;

@@ -17,6 +17,7 @@ typedef struct sg_match_state {
 	void *mdata;		/* pcre2_match_data_8 */
 	void *mctx;		/* pcre2_match_context_8 */
 	const char *error;	/* NULL, or what failed (arena) */
+	unsigned long gen;	/* this state's number in the process (pattern memo) */
 } sg_match_state;
 
 /* Compiles a condition object (cJSON *) into the rule set's arena.
