@@ -225,15 +225,16 @@ static char *read_stdin_cmd(size_t *len)
 {
 	sg_buf b;
 	sg_buf_init(&b);
-	char chunk[65536];
+	char *chunk = sg_xmalloc(SG_READ_CHUNK);
 	size_t n;
-	while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0) {
+	while ((n = fread(chunk, 1, SG_READ_CHUNK, stdin)) > 0) {
 		if (b.len + n > SG_MAX_INPUT + 1)
 			n = SG_MAX_INPUT + 1 - b.len;
 		sg_buf_add(&b, chunk, n);
 		if (b.len > SG_MAX_INPUT)
 			break;
 	}
+	free(chunk);
 	*len = b.len;
 	sg_buf_cstr(&b);
 	return b.data;

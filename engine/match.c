@@ -3,7 +3,8 @@
  *
  * PCRE2 patterns are compiled on first use (a hook is a fresh process per
  * command: compiling every pattern of every pack each time would dominate),
- * JIT-compiled when the platform supports it. A match that fails with an
+ * or decoded from the compiled form a rule-set snapshot keeps for each
+ * (snapshot.c), and JIT-compiled once a process keeps using them. A match that fails with an
  * error (match limit, depth limit) is NOT "no match": it is recorded in the
  * match state and the request fails closed.
  */
@@ -19,13 +20,32 @@
 #include "match.h"
 #include "paths.h"
 
+/* A pattern as the rule set holds it (arena; in a snapshot, read-only
+ * after the load): its text, its index in rs->pats and, in a snapshot, its
+ * compiled code serialized by pcre2_serialize_encode. */
 struct sg_pat {
 	const char *src;
-	pcre2_code *code;
-	int tried;
-	unsigned uses;		/* matches so far in this process (JIT after SG_PCRE_JIT_AFTER) */
-	const char *err;
+	size_t idx;
+	const uint8_t *ser;	/* NULL: compile from src */
+	size_t nser;
 };
+
+/* What one process knows of a pattern (heap, rs->pat_rt[idx]; never in a
+ * snapshot, so a mapped snapshot's pages are never written). */
+typedef struct pat_rt {
+	pcre2_code *code;
+	const char *err;
+	unsigned uses;		/* matches so far in this process (JIT after SG_PCRE_JIT_AFTER) */
+	uint32_t minlen;	/* PCRE2_INFO_MINLENGTH: no shorter subject can match */
+	int tried;
+	/* the last answer, for the same subject bytes in the same match state
+	 * (the IR is not changed while it is matched): rules that share a
+	 * pattern ask it about the same program name one after another */
+	unsigned long memo_gen;
+	const char *memo_s;
+	size_t memo_n;
+	int memo_hit;
+} pat_rt;
 
 typedef struct optval {
 	sg_strlist opts;
@@ -60,59 +80,86 @@ struct sg_cond {
 
 /* ---- patterns ---------------------------------------------------------------- */
 
-/* Compiles p on first use and registers the code with rs (per process: a
- * rule set mapped from a snapshot holds no code and no heap pointers). */
+static pat_rt *pat_rt_of(sg_ruleset *rs, const sg_pat *p)
+{
+	if (p->idx >= rs->npat_rt) {
+		size_t n = rs->npats > p->idx ? rs->npats : p->idx + 1;
+		pat_rt *v = sg_xrealloc(rs->pat_rt, n * sizeof *v);
+		memset(v + rs->npat_rt, 0, (n - rs->npat_rt) * sizeof *v);
+		rs->pat_rt = v;
+		rs->npat_rt = n;
+	}
+	return (pat_rt *)rs->pat_rt + p->idx;
+}
+
+/* Compiles p on first use, or decodes the code a snapshot holds for it
+ * (the bytes pcre2_compile produced from the same text, so the same
+ * answers; a decode that fails compiles instead). */
 static int pat_compile(sg_ruleset *rs, sg_pat *p)
 {
-	if (p->tried)
-		return p->code ? 0 : -1;
-	p->tried = 1;
+	pat_rt *rt = pat_rt_of(rs, p);
+	if (rt->tried)
+		return rt->code ? 0 : -1;
+	rt->tried = 1;
+	if (p->ser && pcre2_serialize_decode(&rt->code, 1, p->ser, NULL) == 1) {
+		if (pcre2_pattern_info(rt->code, PCRE2_INFO_MINLENGTH, &rt->minlen) != 0)
+			rt->minlen = 0;
+		return 0;
+	}
+	rt->code = NULL;
 	int ec;
 	PCRE2_SIZE eo;
-	p->code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
-				&ec, &eo, NULL);
-	if (!p->code) {
+	rt->code = pcre2_compile((PCRE2_SPTR)p->src, PCRE2_ZERO_TERMINATED, PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+				 &ec, &eo, NULL);
+	if (!rt->code) {
 		static char buf[512];
 		PCRE2_UCHAR msg[200];
 		pcre2_get_error_message(ec, msg, sizeof msg);
 		snprintf(buf, sizeof buf, "bad pattern /%.60s/ at offset %zu: %s", p->src, (size_t)eo, (char *)msg);
-		p->err = buf;
+		rt->err = buf;
 		return -1;
 	}
-	if (rs) {
-		if (rs->ncodes == rs->capcodes) {
-			rs->capcodes = rs->capcodes ? rs->capcodes * 2 : 64;
-			rs->codes = sg_xrealloc(rs->codes, rs->capcodes * sizeof *rs->codes);
-		}
-		rs->codes[rs->ncodes++] = p->code;
-		if (rs->npats == rs->cappats) {
-			rs->cappats = rs->cappats ? rs->cappats * 2 : 64;
-			rs->pats = sg_xrealloc(rs->pats, rs->cappats * sizeof *rs->pats);
-		}
-		rs->pats[rs->npats++] = p;
-	}
+	if (pcre2_pattern_info(rt->code, PCRE2_INFO_MINLENGTH, &rt->minlen) != 0)
+		rt->minlen = 0;
 	return 0;
+}
+
+static const char *pat_err(sg_ruleset *rs, const sg_pat *p)
+{
+	return pat_rt_of(rs, p)->err;
 }
 
 /* 1 match, 0 no match; errors recorded in ms (and counted as a match, so the
  * rule fires: stricter). */
 static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
 {
-	if (pat_compile((sg_ruleset *)ms->rs, p) < 0) {
+	sg_ruleset *rs = (sg_ruleset *)ms->rs;
+	if (pat_compile(rs, p) < 0) {
 		if (!ms->error)
-			ms->error = p->err;
+			ms->error = pat_err(rs, p);
 		return 1;
 	}
+	pat_rt *rt = pat_rt_of(rs, p);
+	/* fewer bytes than the pattern's minimum length in characters: no
+	 * match, which is what pcre2_match answers after its set-up */
+	if (n < rt->minlen)
+		return 0;
+	if (rt->memo_gen == ms->gen && rt->memo_s == s && rt->memo_n == n)
+		return rt->memo_hit;
 	/* JIT costs far more than one match: a hook (one request per process)
 	 * interprets; batch and lint JIT the patterns they keep using. A
 	 * failure to JIT is fine (the interpreter gives the same answers). */
-	if (++p->uses == SG_PCRE_JIT_AFTER)
-		(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)s, n, 0, 0, ms->mdata, ms->mctx);
-	if (rc >= 0)
-		return 1;
-	if (rc == PCRE2_ERROR_NOMATCH)
-		return 0;
+	if (++rt->uses == SG_PCRE_JIT_AFTER)
+		(void)pcre2_jit_compile(rt->code, PCRE2_JIT_COMPLETE);
+	int rc = pcre2_match(rt->code, (PCRE2_SPTR)s, n, 0, 0, ms->mdata, ms->mctx);
+	if (rc >= 0 || rc == PCRE2_ERROR_NOMATCH) {
+		/* only clean answers are kept: an error is met (and recorded) again */
+		rt->memo_gen = ms->gen;
+		rt->memo_s = s;
+		rt->memo_n = n;
+		rt->memo_hit = rc >= 0;
+		return rt->memo_hit;
+	}
 	if (!ms->error) {
 		static char buf[400];
 		PCRE2_UCHAR msg[120];
@@ -125,9 +172,11 @@ static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
 
 void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *rs)
 {
+	static unsigned long gens;
 	memset(ms, 0, sizeof *ms);
 	ms->ir = ir;
 	ms->rs = rs;
+	ms->gen = ++gens;	/* never 0: a fresh pattern's memo matches no state */
 	ms->mdata = pcre2_match_data_create(4, NULL);
 	ms->mctx = pcre2_match_context_create(NULL);
 	if (!ms->mdata || !ms->mctx)
@@ -138,26 +187,34 @@ void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *
 
 void sg_match_free_codes(sg_ruleset *rs)
 {
-	for (size_t i = 0; i < rs->ncodes; i++)
-		pcre2_code_free(rs->codes[i]);
-	free(rs->codes);
-	free(rs->pats);
-	rs->codes = NULL;
-	rs->pats = NULL;
-	rs->ncodes = rs->capcodes = 0;
-	rs->npats = rs->cappats = 0;
+	pat_rt *rt = rs->pat_rt;
+	for (size_t i = 0; i < rs->npat_rt; i++)
+		pcre2_code_free(rt[i].code);
+	free(rt);
+	rs->pat_rt = NULL;
+	rs->npat_rt = 0;
 }
 
-void sg_match_reset_compiled(sg_ruleset *rs)
+void sg_match_serialize_all(sg_ruleset *rs)
 {
+	sg_pat **pats = (sg_pat **)rs->pats;
 	for (size_t i = 0; i < rs->npats; i++) {
-		sg_pat *p = rs->pats[i];
-		p->code = NULL;
-		p->tried = 0;
-		p->uses = 0;
-		p->err = NULL;
+		sg_pat *p = pats[i];
+		if (p->ser || pat_compile(rs, p) < 0)
+			continue;
+		const pcre2_code *c = pat_rt_of(rs, p)->code;
+		uint8_t *bytes;
+		PCRE2_SIZE n;
+		if (pcre2_serialize_encode(&c, 1, &bytes, &n, NULL) != 1)
+			continue;
+		uint8_t *copy = sg_arena_try_alloc(&rs->arena, n);
+		if (copy) {
+			memcpy(copy, bytes, n);
+			p->ser = copy;
+			p->nser = n;
+		}
+		pcre2_serialize_free(bytes);
 	}
-	sg_match_free_codes(rs);
 }
 
 void sg_match_state_fini(sg_match_state *ms)
@@ -196,10 +253,24 @@ static int strlist_from(sg_ruleset *rs, const cJSON *j, sg_strlist *out, const c
 
 static sg_pat *pat_new(sg_ruleset *rs, const char *src, int eager, sg_buf *err)
 {
+	/* one sg_pat per distinct text: rules that repeat a pattern share its
+	 * code and its memo */
+	sg_pat **pats = (sg_pat **)rs->pats;
+	for (size_t i = 0; i < rs->npats; i++)
+		if (pats[i]->src[0] == src[0] && !strcmp(pats[i]->src, src)) {
+			if (eager && pat_compile(rs, pats[i]) < 0) {
+				sg_buf_adds(err, pat_err(rs, pats[i]));
+				return NULL;
+			}
+			return pats[i];
+		}
 	sg_pat *p = sg_arena_alloc(&rs->arena, sizeof *p);
 	p->src = sg_arena_strdup(&rs->arena, src);
+	p->idx = rs->npats;
+	rs->pats = sg_arena_grow(&rs->arena, rs->pats, rs->npats, &rs->cappats, sizeof *rs->pats);
+	rs->pats[rs->npats++] = p;
 	if (eager && pat_compile(rs, p) < 0) {
-		sg_buf_adds(err, p->err);
+		sg_buf_adds(err, pat_err(rs, p));
 		return NULL;
 	}
 	return p;
@@ -423,26 +494,76 @@ sg_cond *sg_cond_compile(sg_ruleset *rs, const void *json, int eager, sg_buf *er
 	return c;
 }
 
-const char **sg_cond_programs(const sg_cond *c, size_t *n)
+/* c's own program list when it has one without a wildcard, else NULL */
+static const sg_strlist *plain_programs(const sg_cond *c)
 {
-	if (!c->program.n) {
-		*n = 0;
+	if (!c->program.n)
 		return NULL;
-	}
 	for (size_t i = 0; i < c->program.n; i++) {
 		size_t l = strlen(c->program.v[i]);
 		if (l == 0 || c->program.v[i][l - 1] == '*')
-			return (*n = 0), NULL;
+			return NULL;
 	}
-	*n = c->program.n;
-	return c->program.v;
+	return &c->program;
+}
+
+/* Adds the names c can only match (see sg_cond_programs) to out (a list
+ * in rs's arena, duplicates skipped); 0, or -1 when c may match any name. */
+static int cond_keys(sg_ruleset *rs, const sg_cond *c, sg_strlist *out, size_t *cap, int depth)
+{
+	if (depth > SG_MAX_JSON_DEPTH)
+		return -1;
+	const sg_strlist *own = plain_programs(c);
+	if (own) {
+		for (size_t i = 0; i < own->n; i++) {
+			if (sg_strlist_has(out, own->v[i]))
+				continue;
+			out->v = sg_arena_grow(&rs->arena, out->v, out->n, cap, sizeof *out->v);
+			out->v[out->n++] = own->v[i];
+		}
+		return 0;
+	}
+	/* any: every branch needs one of its names; all: every branch must
+	 * match, so one branch's names are enough */
+	if (c->nany) {
+		size_t before = out->n, i;
+		for (i = 0; i < c->nany; i++)
+			if (cond_keys(rs, c->any[i], out, cap, depth + 1) < 0)
+				break;
+		if (i == c->nany)
+			return 0;
+		out->n = before;
+	}
+	for (size_t i = 0; i < c->nall; i++) {
+		size_t before = out->n;
+		if (cond_keys(rs, c->all[i], out, cap, depth + 1) == 0)
+			return 0;
+		out->n = before;
+	}
+	return -1;
+}
+
+const char **sg_cond_programs(sg_ruleset *rs, const sg_cond *c, size_t *n)
+{
+	*n = 0;
+	const sg_strlist *own = plain_programs(c);
+	if (own) {
+		*n = own->n;
+		return own->v;
+	}
+	sg_strlist keys = { NULL, 0 };
+	size_t cap = 0;
+	if (cond_keys(rs, c, &keys, &cap, 0) < 0 || !keys.n)
+		return NULL;
+	*n = keys.n;
+	return keys.v;
 }
 
 static int compile_pats(sg_ruleset *rs, sg_pat **p, size_t n, sg_buf *err)
 {
 	for (size_t i = 0; i < n; i++)
 		if (p[i] && pat_compile(rs, p[i]) < 0) {
-			sg_buf_adds(err, p[i]->err);
+			sg_buf_adds(err, pat_err(rs, p[i]));
 			return -1;
 		}
 	return 0;
@@ -478,6 +599,10 @@ static int program_in(const sg_strlist *l, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++) {
 		const char *p = l->v[i];
+		/* a match (exact, or a prefix before a final '*') shares the first
+		 * byte, unless the entry starts with its wildcard */
+		if (p[0] != name[0] && p[0] != '*')
+			continue;
 		size_t n = strlen(p);
 		if (n && p[n - 1] == '*') {
 			if (!strncmp(name, p, n - 1))
@@ -717,7 +842,7 @@ static int gate_re(sg_ruleset *rs, sg_pat *p, const char *name)
 		sg_fatal("out of memory (pcre2 match data)");
 	pcre2_set_match_limit(mc, SG_PCRE_MATCH_LIMIT);
 	pcre2_set_depth_limit(mc, SG_PCRE_DEPTH_LIMIT);
-	int rc = pcre2_match(p->code, (PCRE2_SPTR)name, strlen(name), 0, 0, md, mc);
+	int rc = pcre2_match(pat_rt_of(rs, p)->code, (PCRE2_SPTR)name, strlen(name), 0, 0, md, mc);
 	pcre2_match_data_free(md);
 	pcre2_match_context_free(mc);
 	return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;

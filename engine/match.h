@@ -17,6 +17,7 @@ typedef struct sg_match_state {
 	void *mdata;		/* pcre2_match_data_8 */
 	void *mctx;		/* pcre2_match_context_8 */
 	const char *error;	/* NULL, or what failed (arena) */
+	unsigned long gen;	/* this state's number in the process (pattern memo) */
 } sg_match_state;
 
 /* Compiles a condition object (cJSON *) into the rule set's arena.
@@ -24,9 +25,12 @@ typedef struct sg_match_state {
  * returns NULL with a message in err. */
 sg_cond *sg_cond_compile(sg_ruleset *rs, const void *json, int eager, sg_buf *err);
 
-/* Program names a condition can match at its top level (index keys), or
- * NULL (any). */
-const char **sg_cond_programs(const sg_cond *c, size_t *n);
+/* Program names a condition can only match (index keys), or NULL (any):
+ * its own program list, else the union of its `any` branches' names when
+ * every branch has some, else the names of one of its `all` branches. A
+ * command named otherwise cannot match, so it is not even tried. Lists
+ * that are not the condition's own go to rs's arena. */
+const char **sg_cond_programs(sg_ruleset *rs, const sg_cond *c, size_t *n);
 
 int sg_cond_match(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd);
 

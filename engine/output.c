@@ -31,6 +31,20 @@ static const char *const keys[] = {
 static size_t secret_at(const char *s, size_t n, size_t *keep)
 {
 	*keep = 0;
+	/* every prefix and key is non-empty, so one starting here shares s[0]
+	 * (Bearer in either case): most positions are rejected at once */
+	static unsigned char first[256];
+	static int first_done;
+	if (!first_done) {
+		for (int i = 0; prefixes[i]; i++)
+			first[(unsigned char)prefixes[i][0]] = 1;
+		for (int i = 0; keys[i]; i++)
+			first[(unsigned char)keys[i][0]] = 1;
+		first['B'] = first['b'] = 1;
+		first_done = 1;
+	}
+	if (!n || !first[(unsigned char)s[0]])
+		return 0;
 	for (int i = 0; prefixes[i]; i++) {
 		if (prefixes[i][0] != s[0])
 			continue;

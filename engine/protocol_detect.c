@@ -14,6 +14,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
@@ -149,9 +150,54 @@ static int jf_fail(jfilter *f, const char *why)
 }
 
 /* Feeds bytes; 0 = need more, 1 = one value complete, -1 = error (f->why). */
+/* Bytes from s[i] on that are plain string content ('"', '\\' and NUL
+ * end a run), at most max. */
+#define BYTES_ONES 0x0101010101010101ULL
+/* some byte of v is zero (exact: no false positive, no false negative) */
+static int has_zero_byte(uint64_t v)
+{
+	return ((v - BYTES_ONES) & ~v & (BYTES_ONES << 7)) != 0;
+}
+
+static size_t plain_run(const char *s, size_t i, size_t n, size_t max)
+{
+	size_t k = i;
+	size_t end = n - i > max ? i + max : n;
+	uint64_t w;
+	while (end - k >= sizeof w) {	/* eight bytes at a time */
+		memcpy(&w, s + k, sizeof w);
+		if (has_zero_byte(w) || has_zero_byte(w ^ (BYTES_ONES * '"')) || has_zero_byte(w ^ (BYTES_ONES * '\\')))
+			break;
+		k += sizeof w;
+	}
+	while (k < end && s[k] != '"' && s[k] != '\\' && s[k] != '\0')
+		k++;
+	return k - i;
+}
+
 static int jf_feed(jfilter *f, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		/* Inside a string with no escape pending, a run of plain bytes
+		 * changes nothing but the counters and the output: take it at
+		 * once (what the byte loop below does, byte for byte, stopping
+		 * where SG_HOOK_MAX_STREAM or SG_HOOK_PAYLOAD_KEEP is reached). */
+		if (f->in_str && !f->esc && !f->uhex && !f->is_key && f->total < SG_HOOK_MAX_STREAM) {
+			size_t max = SG_HOOK_MAX_STREAM - f->total;
+			if (f->payload && !f->skipping)
+				max = f->kept + 1 < SG_HOOK_PAYLOAD_KEEP ? SG_HOOK_PAYLOAD_KEEP - 1 - f->kept : 0;
+			size_t r = plain_run(s, i, n, max);
+			if (r) {
+				if (!f->skipping)
+					sg_buf_add(f->out, s + i, r);
+				if (f->payload && !f->skipping)
+					f->kept += r;
+				f->total += r;
+				i += r;
+				if (i == n)
+					break;
+			}
+		}
 		char c = s[i];
 		if (++f->total > SG_HOOK_MAX_STREAM)
 			return jf_fail(f, "request larger than SG_HOOK_MAX_STREAM");
@@ -269,7 +315,8 @@ int sg_protocol_read(int fd, int timeout_ms, sg_buf *out, const char **why)
 	jfilter f;
 	memset(&f, 0, sizeof f);
 	f.out = out;
-	char chunk[65536];
+	char *chunk = sg_xmalloc(SG_READ_CHUNK);
+	int rc = -1;
 	for (;;) {
 		struct pollfd p = { fd, POLLIN, 0 };
 		int pr = poll(&p, 1, timeout_ms);
@@ -277,33 +324,36 @@ int sg_protocol_read(int fd, int timeout_ms, sg_buf *out, const char **why)
 			continue;
 		if (pr < 0) {
 			*why = "cannot read stdin";
-			return -1;
+			goto out;
 		}
 		if (pr == 0) {
 			*why = f.started ? "timed out reading a truncated request" : "no request on stdin (timed out)";
-			return -1;
+			goto out;
 		}
-		ssize_t n = read(fd, chunk, sizeof chunk);
+		ssize_t n = read(fd, chunk, SG_READ_CHUNK);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n < 0) {
 			*why = "cannot read stdin";
-			return -1;
+			goto out;
 		}
 		if (n == 0) {
 			*why = f.started ? "truncated JSON request" : "empty request";
-			return -1;
+			goto out;
 		}
 		int r = jf_feed(&f, chunk, (size_t)n);
 		if (r < 0) {
 			*why = f.why;
-			return -1;
+			goto out;
 		}
 		if (r > 0)
 			break;
 	}
 	sg_buf_cstr(out);
-	return 0;
+	rc = 0;
+out:
+	free(chunk);
+	return rc;
 }
 
 /* ---- helpers for adapters ------------------------------------------------------------ */

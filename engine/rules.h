@@ -100,10 +100,10 @@ struct sg_ruleset {
 	/* while loading: rule ids by hash (heap, index + 1 per slot; dropped
 	 * by sg_ruleset_finish), so a duplicate id is found in O(1) */
 	size_t *idtab, idtab_nb, idtab_count;
-	void **codes;		/* compiled PCRE2 patterns, freed with the rule set */
-	size_t ncodes, capcodes;
-	void **pats;		/* the sg_pat of each compiled pattern (heap) */
+	void **pats;		/* every sg_pat of the set, by index (arena) */
 	size_t npats, cappats;
+	void *pat_rt;		/* per process (heap, never in a snapshot): compiled code by pattern index */
+	size_t npat_rt;
 };
 
 /* Finds the built-in rule directory: $SG_RULES_DIR, then
@@ -132,10 +132,12 @@ int sg_json_strip_comments(char *s, size_t n, size_t *bad);
 /* offset just past the first bracket deeper than SG_MAX_JSON_DEPTH, or 0 */
 size_t sg_json_depth_exceeded(const char *s, size_t n);
 void sg_ruleset_free(sg_ruleset *rs);
-/* match.c: frees the compiled patterns registered in rs->codes */
+/* match.c: frees this process's compiled patterns (rs->pat_rt) */
 void sg_match_free_codes(sg_ruleset *rs);
-/* match.c: frees compiled patterns and marks them uncompiled (snapshots) */
-void sg_match_reset_compiled(sg_ruleset *rs);
+/* match.c: stores the compiled form of every pattern that compiles in the
+ * rule set's arena, for a snapshot (a pattern whose copy does not fit, or
+ * that does not compile, keeps being compiled from its text on use) */
+void sg_match_serialize_all(sg_ruleset *rs);
 /* Builds the program index; call after the last load. */
 void sg_ruleset_finish(sg_ruleset *rs);
 

@@ -608,7 +608,7 @@ static void load_rule(ldctx *L, const cJSON *rj, size_t idx, const sg_strlist *m
 					mask |= 1 << k;
 		r->modes = mask;
 	}
-	r->programs = sg_cond_programs(r->cond, &r->nprograms);
+	r->programs = sg_cond_programs(L->rs, r->cond, &r->nprograms);
 	sg_ruleset *rs_ = L->rs;
 	PUSH(L->rs->rules, L->rs->nrules, L->rs->caprules, r);
 	idtab_add(L->rs);

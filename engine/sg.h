@@ -21,6 +21,10 @@
 /* A hook request's command text. Agents' commands are rarely over a few KiB;
  * 1 MiB leaves room for heredocs while keeping parse time and memory bounded. */
 #define SG_MAX_INPUT (1u << 20)
+/* Bytes asked of one read of stdin. The buffer is on the heap: a stack
+ * array this size is probed page by page (-fstack-clash-protection), 16
+ * page faults whatever the input's size. */
+#define SG_READ_CHUNK (64u << 10)
 /* Nesting of re-parsed shell text (bash -c, eval, su -c, aliases, heredocs
  * fed to a shell, function calls): each level re-parses, so this bounds work. */
 #define SG_MAX_NESTING 16
@@ -140,7 +144,20 @@ void sg_buf_free(sg_buf *b);
 void sg_buf_reset(sg_buf *b);
 void sg_buf_add(sg_buf *b, const char *s, size_t n);
 void sg_buf_adds(sg_buf *b, const char *s);
-void sg_buf_addc(sg_buf *b, char c);
+/* one byte: inline while it fits (the lowering and the request reader add
+ * most of their bytes one at a time) */
+void sg_buf_addc_slow(sg_buf *b, char c);
+static inline void sg_buf_addc(sg_buf *b, char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->data[b->len++] = c;
+		b->data[b->len] = 0;
+	} else {
+		sg_buf_addc_slow(b, c);
+	}
+}
+/* n copies of byte c */
+void sg_buf_fill(sg_buf *b, char c, size_t n);
 void sg_buf_printf(sg_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sg_buf_vprintf(sg_buf *b, const char *fmt, va_list ap);
 const char *sg_buf_cstr(sg_buf *b);

@@ -17,7 +17,10 @@
  * written after a load without errors. SHELLGATE_NO_SNAPSHOT=1 disables it.
  *
  * INVARIANT: a snapshot never changes a decision: it holds exactly what the
- * parse produced; PCRE2 codes are not in it (compiled lazily per process).
+ * parse produced, and for each PCRE2 pattern the code pcre2_compile made of
+ * its text (pcre2_serialize_encode; decoded on first use per process). The
+ * per-process pattern state (rs->pat_rt) is on the heap, never in the file,
+ * so the mapping is only read.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -33,7 +36,7 @@
 
 #include "snapshot.h"
 
-#define SNAP_MAGIC "SGSNAP02"
+#define SNAP_MAGIC "SGSNAP03"
 #define SNAP_HDR 4096			/* the region starts page-aligned in the file */
 #define SNAP_MAX_AGE (7 * 24 * 3600)	/* older snapshots are removed when one is saved */
 
@@ -218,10 +221,8 @@ int sg_snapshot_load(uint64_t key, sg_ruleset *rs, sg_region **region, sg_buf *l
 	r->fd_backed = 1;
 	memcpy(rs, (char *)p + h.rs_off, sizeof *rs);
 	rs->arena.region = r;
-	rs->codes = NULL;
-	rs->ncodes = rs->capcodes = 0;
-	rs->pats = NULL;
-	rs->npats = rs->cappats = 0;
+	rs->pat_rt = NULL;
+	rs->npat_rt = 0;
 	if (log && h.log_len)
 		sg_buf_add(log, (char *)p + h.log_off, h.log_len);
 	*region = r;
@@ -265,7 +266,7 @@ void sg_snapshot_save(uint64_t key, sg_ruleset *rs, sg_region *region, const sg_
 	if (stat(dir, &st) < 0 || !private_ok(&st, 1))
 		return;
 	/* the copy of the rule-set header and the log go into the region too */
-	sg_match_reset_compiled(rs);
+	sg_match_serialize_all(rs);
 	sg_ruleset *copy = sg_arena_try_alloc(&rs->arena, sizeof *copy);
 	char *logc = log && log->len ? sg_arena_try_alloc(&rs->arena, log->len) : NULL;
 	if (!copy || (log && log->len && !logc))

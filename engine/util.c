@@ -392,11 +392,20 @@ void sg_buf_adds(sg_buf *b, const char *s)
 	sg_buf_add(b, s, strlen(s));
 }
 
-void sg_buf_addc(sg_buf *b, char c)
+void sg_buf_addc_slow(sg_buf *b, char c)
 {
 	if (b->len + 2 > b->cap)
 		buf_grow(b, 1);
 	b->data[b->len++] = c;
+	b->data[b->len] = 0;
+}
+
+void sg_buf_fill(sg_buf *b, char c, size_t n)
+{
+	buf_grow(b, n);
+	if (n)
+		memset(b->data + b->len, c, n);
+	b->len += n;
 	b->data[b->len] = 0;
 }
 
@@ -470,6 +479,19 @@ size_t sg_utf8_valid_prefix(const char *s, size_t n)
 {
 	size_t i = 0;
 	while (i < n) {
+		/* ASCII is valid, one byte each: eight at a time while it lasts */
+		uint64_t w;
+		if (n - i >= sizeof w) {
+			memcpy(&w, s + i, sizeof w);
+			if (!(w & 0x8080808080808080ULL)) {
+				i += sizeof w;
+				continue;
+			}
+		}
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
 		size_t l = utf8_seq((const unsigned char *)s + i, n - i);
 		if (!l)
 			return i;

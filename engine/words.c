@@ -154,8 +154,7 @@ void lwords_push(lctx *c, lwords *l, const sg_word *w)
 static void append(lfield *f, const char *s, size_t n, char uqv)
 {
 	sg_buf_add(&f->text, s, n);
-	for (size_t i = 0; i < n; i++)
-		sg_buf_addc(&f->uq, uqv);
+	sg_buf_fill(&f->uq, uqv, n);
 	if (f->text.len > SG_MAX_WORD_BYTES)
 		f->flags |= SG_W_DYNAMIC;	/* caller reports the limit */
 }
@@ -586,16 +585,23 @@ static void x_word_lit(xst *x, const char *s, size_t n)
 }
 
 /* "..." content: only \$ \` \" \\ and \newline are escapes */
+/* the literal text of a "..." string: \$ \` \" \\ lose the backslash,
+ * \<newline> disappears; added in runs between those */
 static void x_dq_lit(xst *x, const char *s, size_t n)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\\' && i + 1 < n && strchr("$`\"\\\n", s[i + 1])) {
+	size_t run = 0;
+	const char *b;
+	for (size_t i = 0; i < n && (b = memchr(s + i, '\\', n - i)); i++) {
+		i = (size_t)(b - s);
+		if (i + 1 < n && strchr("$`\"\\\n", s[i + 1])) {
+			if (i > run)
+				x_lit(x, s + run, i - run, 0);
 			i++;
-			if (s[i] == '\n')
-				continue;
+			run = s[i] == '\n' ? i + 1 : i;
 		}
-		x_lit(x, s + i, 1, 0);
 	}
+	if (n > run)
+		x_lit(x, s + run, n - run, 0);
 }
 
 static void add_feeder(xst *x, sg_cmd *cmd)

@@ -84,4 +84,25 @@ n=$(wc -l <"$tmp/batch")
 [ "$(wc -l <"$tmp/out")" -eq "$n" ] && ok "batch: one verdict per line" || notok "batch: one verdict per line"
 printf 'a\\tb\\\\n\\n' | "$bin" check --batch --json $ctx >"$tmp/o1"
 python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$tmp/o1" && ok "batch output parses as JSON lines" || notok "batch output parses"
+# 6. parsing: the input is parsed with a newline after it and the tree cut
+# back to the input's length (engine/parse.c); spans never pass the input,
+# and an input a final newline would change is parsed as it is
+out=$("$bin" explain --ast $ctx -- 'ls | grep x | wc -l')
+printf '%s\n' "$out" | grep -q '^(program \[0,19\]' && ok "parse: a pipeline's tree ends at the input's end" || notok "parse: pipeline span" "$out"
+"$bin" explain --json $ctx -- 'ls | grep x | wc -l' | grep -q '"unparsable":false' && ok "parse: a three-stage pipeline parses cleanly" || notok "parse: three-stage pipeline"
+"$bin" explain --json $ctx -- 'echo a \' | grep -q '"unparsable":true' && ok "parse: a final backslash stays unparsable (no line continuation added)" || notok "parse: final backslash"
+"$bin" explain --json $ctx -- 'echo "a' | grep -q '"unparsable":true' && ok "parse: an unterminated quote stays unparsable" || notok "parse: unterminated quote"
+for c in 'ls | grep x | wc -l' 'cat <<EOF
+x
+EOF' 'echo a # c' 'x=' 'f() { ls; }'; do
+	a=$("$bin" explain --ast $ctx -- "$c")
+	b=$("$bin" explain --ast $ctx -- "$c
+")
+	# the same tree as with a newline typed at the end, but for the root span
+	if [ "$(printf '%s' "$a" | sed 1d)" = "$(printf '%s' "$b" | sed 1d)" ]; then
+		ok "parse: same tree as with a final newline: $(printf '%s' "$c" | head -1)"
+	else
+		notok "parse: tree differs from the one with a final newline: $c" "$a"
+	fi
+done
 tap_done

@@ -74,6 +74,24 @@ done
 d=$("$bin" check --json --no-user --rules "$tmp/re.json" --cwd /nonexistent/x --project /nonexistent/x -- 'frob --evil -x bad' | sed -n 's/^{"decision":"\([a-z]*\)".*/\1/p')
 [ "$d" = deny ] && ok "snapshot hit with a missing cwd" || notok "snapshot hit with a missing cwd (got '$d')"
 
+# the snapshot keeps each pattern compiled (pcre2_serialize_encode data
+# starts with the bytes S2RP); decoded patterns answer as compiled ones, and a
+# pattern that does not compile still fails closed through a snapshot
+grep -c S2RP "$tmp/cache/shellgate"/snap-*.bin >/dev/null && ok "snapshot holds compiled patterns" || notok "no compiled pattern in the snapshot"
+for c in 'frob --evil -x bad' 'frob --evil -x good' 'frob --EVIL -x bad' 'frob -x bad --evil' 'frob'; do
+	a=$(SHELLGATE_NO_SNAPSHOT=1 dec --rules "$tmp/re.json" -- "$c")
+	b=$(dec --rules "$tmp/re.json" -- "$c")
+	[ -n "$a" ] && [ "$a" = "$b" ] && ok "decoded patterns answer as compiled ones: $c ($b)" || notok "decoded patterns: $c ($a vs $b)"
+done
+cat >"$tmp/badre.json" <<'J'
+{ "format": 1, "rules": [ { "id": "t.bad", "decision": "allow", "reason": "r",
+  "match": { "program": ["frob"], "args_any": ["(unclosed"] } } ] }
+J
+for i in 1 2; do
+	"$bin" check --json --no-user --rules "$tmp/badre.json" -- 'frob x' >"$tmp/badre.out" 2>/dev/null; rc=$?
+	[ "$rc" -eq 2 ] || [ "$rc" -eq 3 ] && ok "a pattern that does not compile fails closed, run $i (status $rc)" || notok "bad pattern run $i: status $rc" "$(cat "$tmp/badre.out")"
+done
+
 # opt-out and broken rule sets
 rm -rf "$tmp/cache"
 SHELLGATE_NO_SNAPSHOT=1 "$bin" check --no-user -- ls >/dev/null 2>&1

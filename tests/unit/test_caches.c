@@ -140,20 +140,26 @@ static void t_cand_many_and_long(void **st)
 	sg_engine_free(e);
 }
 
-/* A rule whose program condition fails only in a nested any still runs
- * the patterns sg_cond_match meets first: a pattern error fails closed
- * exactly as without the gate. */
+/* A rule whose only program names are in a nested any is indexed by those
+ * names: for another program it is not tried at all (it cannot match, so
+ * its pattern's error cannot arise); for its own program a pattern error
+ * still fails closed, on every call, not only the first. */
 static void t_cand_pattern_error_kept(void **st)
 {
 	(void)st;
 	sg_engine *e = engine_with(RULES);
 	char cmd[128], rule[64];
-	snprintf(cmd, sizeof cmd, "zeta %s", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab");
+	const char *evil = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaab";
 	for (int round = 0; round < 2; round++) {
+		snprintf(cmd, sizeof cmd, "nothing-runs-this %s", evil);
 		assert_int_equal(judge(e, cmd, rule, sizeof rule), SG_DENY);
 		assert_string_equal(rule, "engine.error");
+		snprintf(cmd, sizeof cmd, "zeta %s", evil);
+		assert_int_equal(judge(e, cmd, rule, sizeof rule), SG_ASK);
+		assert_string_equal(rule, "default.unmatched");
 	}
-	assert_int_equal(judge(e, "zeta aaa", rule, sizeof rule), SG_ASK);
+	assert_int_equal(judge(e, "nothing-runs-this aaa", rule, sizeof rule), SG_ASK);
+	assert_string_equal(rule, "t.order");
 	sg_engine_free(e);
 }
 
