@@ -281,8 +281,7 @@ static void deliver(sg_jobs *J)
 			memcpy(&n, w->rbuf.data + w->roff, sizeof n);
 			if (n > SG_JOBS_MAX_FRAME) {
 				worker_fail(J, w, "sent a malformed answer");
-				w->roff = w->rbuf.len;
-				avail = 0;
+				w->roff = w->rbuf.len;	/* nothing of it is handed out */
 			} else if (avail - 4 >= n) {
 				ans = w->rbuf.data + w->roff + 4;
 			}
