@@ -163,6 +163,20 @@ static void __attribute__((noreturn)) worker_main(int in, int out, int index, sg
 
 /* ---- the parent side ------------------------------------------------------------------------- */
 
+/* Drops the consumed front of a buffer read from *off on: a pipe that never
+ * runs empty would otherwise keep every byte that ever went through it. */
+static void compact(sg_buf *b, size_t *off)
+{
+	if (*off == b->len) {
+		sg_buf_reset(b);
+		*off = 0;
+	} else if (*off >= JOBS_WRITE_BATCH && *off >= b->len / 2) {
+		memmove(b->data, b->data + *off, b->len - *off);
+		b->len -= *off;
+		*off = 0;
+	}
+}
+
 static void worker_fail(sg_jobs *J, worker *w, const char *why)
 {
 	if (w->dead)
@@ -202,16 +216,14 @@ static void write_some(sg_jobs *J, worker *w)
 		} else if (k < 0 && errno == EINTR) {
 			continue;
 		} else if (k < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			return;
+			break;
 		} else {
 			worker_fail(J, w, "stopped reading");
 			return;
 		}
 	}
-	if (!w->dead) {
-		sg_buf_reset(&w->sbuf);
-		w->soff = 0;
-	}
+	if (!w->dead)
+		compact(&w->sbuf, &w->soff);
 }
 
 static void read_some(sg_jobs *J, worker *w)
@@ -295,10 +307,7 @@ static void deliver(sg_jobs *J)
 		J->done(J->dctx, ans, ans ? n : 0);
 		if (ans)
 			w->roff += 4 + (size_t)n;
-		if (w->roff == w->rbuf.len) {
-			sg_buf_reset(&w->rbuf);
-			w->roff = 0;
-		}
+		compact(&w->rbuf, &w->roff);
 		if (!w->inflight && w->rbuf.len > w->roff && !w->dead)
 			worker_fail(J, w, "sent an answer nobody asked for");
 	}

@@ -81,6 +81,20 @@ done
 SHELLGATE_TEST_KILL_WORKER=1:40 "$bin" check --batch --jobs 1 $ctx <"$tmp/in" >"$tmp/k1" 2>/dev/null
 cmp -s "$tmp/j1" "$tmp/k1" && ok "the kill hook only touches workers (--jobs 1 unchanged)" || notok "kill hook with --jobs 1"
 
+# 2b. memory stays bounded: peak RSS of the parent and of each worker over
+# 30,000 lines, 13 MB (a pipe that never runs empty must not keep what
+# went through it)
+pad=$(python3 -c 'print("x" * 400)')
+for k in 1 2 3 4 5 6 7 8 9 10; do sed "s/\$/ # $pad/" "$tmp/in"; done >"$tmp/in30k"
+if [ -x /usr/bin/time ] && /usr/bin/time -f %M true >/dev/null 2>&1; then
+	/usr/bin/time -f %M -o "$tmp/rss" "$plain" check --batch --jobs 2 $ctx <"$tmp/in30k" >/dev/null 2>&1
+	rss=$(tail -1 "$tmp/rss")
+	[ "$rss" -le 8192 ] && ok "30,000 lines with --jobs 2: peak RSS ${rss} KiB <= 8 MiB" ||
+		notok "peak RSS with --jobs 2: ${rss} KiB > 8 MiB"
+else
+	skip "peak RSS with --jobs 2" "GNU time (/usr/bin/time -f) not installed"
+fi
+
 # 3. edge inputs: empty, one line with and without newline, a line over the limit
 : >"$tmp/empty"
 for j in 1 2; do "$bin" check --batch --jobs $j $ctx <"$tmp/empty" >"$tmp/em$j" 2>&1; echo $? >>"$tmp/em$j"; done
