@@ -12,6 +12,7 @@
 #include "cliopt.h"
 #include "lint.h"
 #include "engine.h"
+#include "jobs.h"
 #include "lower.h"
 #include "paths.h"
 
@@ -25,6 +26,9 @@ static const char check_usage[] =
 	"  --json           one JSON object {\"decision\",\"reasons\":[{rule,decision,reason,span,text}],\"flags\"}\n"
 	"  --batch          read one command per line from stdin (escapes \\\\ \\t \\n \\r),\n"
 	"                   write one JSON verdict per line\n"
+	"  --jobs N         --batch: judge in N worker processes (default: one per CPU,\n"
+	"                   at most 8, or $SHELLGATE_JOBS); answers keep the input order;\n"
+	"                   --jobs 1 judges in this process\n"
 	"  --stdin          read one command (the whole of stdin, up to 1 MiB) instead of arguments\n"
 	"  --cwd DIR        directory the command runs in (default: the current one)\n"
 	"  --home DIR       home directory (default: $HOME)\n"
@@ -92,13 +96,75 @@ size_t sg_batch_decode(char *s, size_t n)
 	return o;
 }
 
-static int run_batch(sg_engine *e, const sg_request *tmpl)
+/* The verdict of a command that could not be judged (a worker failed): the
+ * same line check_fatal prints for an internal error. */
+#define ENGINE_ERROR_JSON                                                                                  \
+	"{\"decision\":\"deny\",\"reasons\":[{\"rule\":\"engine.error\",\"decision\":\"deny\","                 \
+	"\"reason\":\"shellgate internal error\",\"span\":[0,0],\"text\":\"\"}],\"flags\":[\"engine_error\"]}\n"
+
+typedef struct batch {
+	sg_engine *e;
+	const sg_request *tmpl;
+	sg_buf ans;
+	int worst, write_error, failed;
+} batch;
+
+/* Judges one command (in a worker, or in-process with --jobs 1): the
+ * decision as one digit, then the JSON verdict line. */
+static void batch_work(void *ctx, const char *text, size_t n, sg_buf *ans)
 {
-	sg_buf line, out;
+	batch *b = ctx;
+	sg_request r = *b->tmpl;
+	r.text = text;
+	r.len = n;
+	sg_verdict v;
+	sg_engine_judge(b->e, &r, &v);
+	sg_buf_addc(ans, (char)('0' + (int)v.decision));
+	sg_verdict_json(&v, ans);
+	sg_buf_addc(ans, '\n');
+	sg_verdict_free(&v);
+}
+
+/* Writes one answer, in input order; NULL (the worker failed) is a deny. */
+static void batch_done(void *ctx, const char *ans, size_t n)
+{
+	batch *b = ctx;
+	int d = SG_DENY;
+	const char *line = ENGINE_ERROR_JSON;
+	size_t len = sizeof ENGINE_ERROR_JSON - 1;
+	if (ans && n >= 2 && ans[0] >= '0' && ans[0] <= '2' && ans[n - 1] == '\n') {
+		d = ans[0] - '0';
+		line = ans + 1;
+		len = n - 1;
+	} else {
+		b->failed = 1;
+	}
+	if (d > b->worst)
+		b->worst = d;
+	if (!b->write_error && fwrite(line, 1, len, stdout) != len)
+		b->write_error = 1;
+}
+
+static void batch_one(batch *b, sg_jobs *J, const char *text, size_t n)
+{
+	if (J) {
+		sg_jobs_submit(J, text, n);
+		return;
+	}
+	sg_buf_reset(&b->ans);
+	batch_work(b, text, n, &b->ans);
+	batch_done(b, b->ans.data, b->ans.len);
+}
+
+static int run_batch(sg_engine *e, const sg_request *tmpl, int jobs)
+{
+	batch b = { e, tmpl, { 0 }, 0, 0, 0 };
+	sg_buf line;
 	sg_buf_init(&line);
-	sg_buf_init(&out);
-	int c, worst = 0, toolong = 0;
-	for (;;) {
+	sg_buf_init(&b.ans);
+	sg_jobs *J = jobs > 1 ? sg_jobs_start(jobs, batch_work, &b, batch_done, &b) : NULL;
+	int c, toolong = 0;
+	while (!b.write_error) {
 		c = getchar();
 		if (c != EOF && c != '\n') {
 			if (line.len <= SG_MAX_INPUT * 2)
@@ -110,33 +176,23 @@ static int run_batch(sg_engine *e, const sg_request *tmpl)
 		if (c == EOF && line.len == 0 && !toolong)
 			break;
 		size_t n = line.len ? sg_batch_decode(line.data, line.len) : 0;
-		sg_request r = *tmpl;
-		r.text = line.data ? line.data : "";
-		r.len = toolong ? SG_MAX_INPUT + 1 : n;
-		sg_verdict v;
-		sg_engine_judge(e, &r, &v);
-		if ((int)v.decision > worst)
-			worst = v.decision;
-		sg_buf_reset(&out);
-		sg_verdict_json(&v, &out);
-		sg_buf_addc(&out, '\n');
-		if (fwrite(out.data, 1, out.len, stdout) != out.len) {
-			sg_verdict_free(&v);
-			break;
-		}
-		sg_verdict_free(&v);
+		/* a line over the limit is judged by its first SG_MAX_INPUT + 1
+		 * bytes, which the engine reads as "too large" (unparsable) */
+		batch_one(&b, J, line.data ? line.data : "", toolong ? SG_MAX_INPUT + 1 : n);
 		sg_buf_reset(&line);
 		toolong = 0;
 		if (c == EOF)
 			break;
 	}
+	if (J && sg_jobs_end(J))
+		b.failed = 1;
 	sg_buf_free(&line);
-	sg_buf_free(&out);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	sg_buf_free(&b.ans);
+	if (b.write_error || fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "shellgate: write error: %s\n", strerror(errno));
 		return SG_EXIT_USAGE;
 	}
-	return worst;
+	return b.failed ? SG_EXIT_USAGE : b.worst;
 }
 
 /* ---- shared option parsing (check, explain, test) -------------------------------------- */
@@ -163,6 +219,12 @@ int sg_cliopt_parse(int argc, char **argv, sg_cliopt *o, const char *usage)
 			o->json = 1;
 		} else if (!strcmp(a, "--batch")) {
 			o->batch = 1;
+		} else if (!strcmp(a, "--jobs")) {
+			if ((o->jobs = sg_jobs_parse(val)) < 0) {
+				fprintf(stderr, "shellgate: --jobs must be a number from 0 (one per CPU) to %d\n", SG_MAX_JOBS);
+				return -1;
+			}
+			i++;
 		} else if (!strcmp(a, "--stdin")) {
 			o->stdin_cmd = 1;
 		} else if (!strcmp(a, "--ast")) {
@@ -278,7 +340,7 @@ int sg_cli_check(int argc, char **argv)
 	sg_request req = { SG_REQ_SHELL, NULL, 0, o.cwd, o.home, o.project };
 	int status;
 	if (o.batch) {
-		status = run_batch(e, &req);
+		status = run_batch(e, &req, o.jobs > 0 ? o.jobs : sg_jobs_default());
 	} else {
 		size_t len;
 		char *cmd = o.stdin_cmd ? read_stdin_cmd(&len) : join_args(argc, argv, o.argi, &len);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "jobs.h"
 #include "lint.h"
 
 static const char lint_usage[] =
@@ -32,6 +33,8 @@ static const char lint_usage[] =
 	"  --color WHEN      auto (default: only when stdout is a terminal), always, never\n"
 	"  --output FILE     write the report to FILE instead of stdout\n"
 	"  --cwd DIR         cwd for sessions that do not record one (default: the current one)\n"
+	"  --jobs N          judge in N worker processes (default: one per CPU, at most 8,\n"
+	"                    or $SHELLGATE_JOBS); the report is the same; 1 judges in this one\n"
 	"  --home DIR, --rules FILE, --no-builtin, --no-user, --strict, --mode MODE,\n"
 	"  --project DIR     engine options, as for `shellgate check`\n"
 	"\n"
@@ -99,6 +102,11 @@ static int parse_value(lintopt *o, const char *a, const char *val)
 				return o->cfg.mode = k, 0;
 		return fprintf(stderr, "shellgate: --mode must be trusted, strict or audit\n"), -1;
 	}
+	if (!strcmp(a, "--jobs")) {
+		if ((o->lo.jobs = sg_jobs_parse(val)) < 0)
+			return fprintf(stderr, "shellgate: --jobs must be a number from 0 (one per CPU) to %d\n", SG_MAX_JOBS), -1;
+		return 0;
+	}
 	if (!strcmp(a, "--baseline"))
 		o->baseline = val;
 	else if (!strcmp(a, "--output"))
@@ -137,7 +145,7 @@ static int takes_value(const char *a)
 {
 	static const char *const v[] = { "--format", "--fail-on", "--report", "--client", "--since", "--color",
 					 "--mode", "--baseline", "--output", "--cwd", "--home", "--project",
-					 "--rules", "--builtin-dir", NULL };
+					 "--rules", "--builtin-dir", "--jobs", NULL };
 	for (int i = 0; v[i]; i++)
 		if (!strcmp(a, v[i]))
 			return 1;
@@ -187,6 +195,8 @@ static int parse_args(int argc, char **argv, lintopt *o)
 	o->cfg.extra_files = o->extra;
 	if (!o->report_set)
 		o->lo.report_min = o->lo.fail_on < SG_ASK ? o->lo.fail_on : SG_ASK;
+	if (!o->lo.jobs)
+		o->lo.jobs = sg_jobs_default();
 	o->argi = i;
 	return 0;
 }

@@ -11,6 +11,7 @@ typedef struct sg_cliopt {
 	const char **extra;	/* heap; caller frees */
 	const char *cwd, *home, *project;
 	int json, batch, ast, stdin_cmd;
+	int jobs;		/* --jobs N; 0 = sg_jobs_default() */
 	int argi;		/* first non-option argument */
 } sg_cliopt;
 

@@ -311,6 +311,7 @@ typedef struct sg_lint_opts {
 	const char *cwd;	/* for sessions that record none; NULL = process cwd */
 	const char *home;	/* NULL = $HOME */
 	int progress;		/* progress line on stderr (a TTY) for large input */
+	int jobs;		/* judging processes; <= 1 judges in this one */
 } sg_lint_opts;
 
 /* The engine, report and options are borrowed and must outlive the run. */
@@ -326,5 +327,17 @@ void sg_lint_finish(sg_lint *L, sg_lint_summary *s);
 void sg_lint_free(sg_lint *L);
 /* Document-mode readers: sets st->line to the line of token tok. */
 void sg_lint_doc_line(sg_lint_state *st, const sg_json *j, int tok);
+
+/* ---- judging in workers (lint_jobs.c) ----------------------------------------------------- */
+
+/* A call to judge, as sent to a worker; unpacked, r's strings point into s. */
+void sg_lint_req_pack(sg_buf *b, sg_req_kind kind, const char *cwd, const char *text, size_t len);
+int sg_lint_req_unpack(const char *s, size_t n, sg_request *r);	/* 0, -1 malformed */
+/* What the report reads of a verdict (decision, flags, reasons). Unpacked
+ * verdicts own their arena (sg_verdict_free) and have no input or IR. */
+void sg_lint_verdict_pack(const sg_verdict *v, sg_buf *b);
+int sg_lint_verdict_unpack(const char *s, size_t n, sg_verdict *v);	/* 0, -1 malformed */
+/* The verdict of a call whose worker failed: deny, engine.error. */
+void sg_lint_verdict_failed(sg_verdict *v);
 
 #endif

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "jobs.h"
 #include "lint.h"
 
 #define HBUCKETS (SG_LINT_MAX_PENDING * 2)
@@ -54,7 +55,23 @@ struct sg_lint {
 	time_t started, last_progress;
 	int progress_shown;
 	sg_json j;
+	/* judging in workers: calls sent, waiting for their verdicts, in order */
+	sg_jobs *jobs;
+	struct judging *q;
+	size_t qcap, qhead, qcount;
+	sg_buf req;
+	int worker_failed;
 };
+
+/* A call handed to a worker: the report needs its file and client too,
+ * which may be gone (next file) when the verdict arrives. */
+typedef struct judging {
+	pend p;
+	char *file;
+	int client;
+} judging;
+
+static void sync_jobs(sg_lint *L);
 
 /* ---- names ----------------------------------------------------------------------------- */
 
@@ -173,6 +190,7 @@ void sg_lint_warn(sg_lint *L, sg_lint_state *st, unsigned long line, const char 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	sync_jobs(L);
 	L->sum.warnings++;
 	const char *file = st ? st->path : "";
 	if (line)
@@ -272,15 +290,21 @@ static int64_t since_time(sg_lint *L, const char *ts)
 }
 
 static void judge_and_report(sg_lint *L, pend *p);
+static void judge_in_worker(sg_lint *L, pend *p);
 
 /* Reports and removes the oldest call. */
 static void pop_head(sg_lint *L)
 {
 	pend *p = &L->slots[L->head];
 	unlink_slot(L, L->head);
-	judge_and_report(L, p);
 	L->pending_bytes -= p->bytes;
-	pend_free(p);
+	if (L->jobs) {
+		judge_in_worker(L, p);	/* takes p's strings */
+		memset(p, 0, sizeof *p);
+	} else {
+		judge_and_report(L, p);
+		pend_free(p);
+	}
 	L->head = (L->head + 1) % SG_LINT_MAX_PENDING;
 	L->count--;
 }
@@ -415,21 +439,18 @@ static uint64_t hex64(const char *s)
 	return v;
 }
 
-static void judge_and_report(sg_lint *L, pend *p)
+/* Counts and reports one judged call (file and client: where it was read). */
+static void report(sg_lint *L, const pend *p, const char *file, int client, const sg_verdict *v)
 {
-	const char *cwd = p->cwd ? p->cwd : L->o.cwd;
-	sg_request req = { p->kind, p->text, p->len, cwd, L->o.home, cwd };
-	sg_verdict v;
-	sg_engine_judge(L->e, &req, &v);
 	L->sum.calls++;
-	L->sum.by[v.decision]++;
+	L->sum.by[v->decision]++;
 	L->sum.by_ran[p->ran]++;
-	if ((int)v.decision >= L->o.report_min) {
+	if ((int)v->decision >= L->o.report_min) {
 		sg_lint_finding f;
 		memset(&f, 0, sizeof f);
-		f.file = L->st->path;
+		f.file = file;
 		f.line = p->line;
-		f.client = L->st->client;
+		f.client = client;
 		f.session = p->session;
 		f.timestamp = p->ts;
 		f.cwd = p->cwd;
@@ -443,18 +464,85 @@ static void judge_and_report(sg_lint *L, pend *p)
 		f.ran = p->ran;
 		f.ran_detail = p->detail;
 		f.hook = p->hook;
-		f.v = &v;
+		f.v = v;
 		sg_lint_fingerprint(&f, f.fingerprint);
 		f.baselined = L->nbase && base_has(L, hex64(f.fingerprint), hex64(f.fingerprint + 16));
 		if (f.baselined)
 			L->sum.baselined++;
 		else
 			L->sum.reported++;
-		if (!f.baselined && (int)v.decision >= L->o.fail_on)
+		if (!f.baselined && (int)v->decision >= L->o.fail_on)
 			L->sum.failing = 1;
 		sg_lint_report_finding(L->r, &f);
 	}
+}
+
+static void judge_and_report(sg_lint *L, pend *p)
+{
+	const char *cwd = p->cwd ? p->cwd : L->o.cwd;
+	sg_request req = { p->kind, p->text, p->len, cwd, L->o.home, cwd };
+	sg_verdict v;
+	sg_engine_judge(L->e, &req, &v);
+	report(L, p, L->st->path, L->st->client, &v);
 	sg_verdict_free(&v);
+}
+
+/* ---- judging in workers ---------------------------------------------------------------------- */
+
+/* In a worker: one packed request -> one packed verdict. */
+static void lint_work(void *ctx, const char *s, size_t n, sg_buf *ans)
+{
+	sg_lint *L = ctx;
+	sg_request req;
+	sg_verdict v;
+	if (sg_lint_req_unpack(s, n, &req) < 0)
+		sg_fatal("malformed request from the lint process");
+	req.home = L->o.home;
+	req.project = req.cwd;
+	sg_engine_judge(L->e, &req, &v);
+	sg_lint_verdict_pack(&v, ans);
+	sg_verdict_free(&v);
+}
+
+/* In the parent, in the order the calls were sent: reports the oldest. */
+static void lint_done(void *ctx, const char *ans, size_t n)
+{
+	sg_lint *L = ctx;
+	judging *j = &L->q[L->qhead];
+	sg_verdict v;
+	if (!ans || sg_lint_verdict_unpack(ans, n, &v) < 0) {
+		if (ans)
+			sg_verdict_free(&v);
+		sg_lint_verdict_failed(&v);
+		L->worker_failed = 1;
+	}
+	report(L, &j->p, j->file, j->client, &v);
+	sg_verdict_free(&v);
+	pend_free(&j->p);
+	free(j->file);
+	L->qhead = (L->qhead + 1) % L->qcap;
+	L->qcount--;
+}
+
+static void judge_in_worker(sg_lint *L, pend *p)
+{
+	judging *j = &L->q[(L->qhead + L->qcount) % L->qcap];
+	j->p = *p;
+	j->file = sg_xstrdup(L->st->path);
+	j->client = L->st->client;
+	L->qcount++;
+	const char *cwd = p->cwd ? p->cwd : L->o.cwd;
+	sg_buf_reset(&L->req);
+	sg_lint_req_pack(&L->req, p->kind, cwd, p->text, p->len);
+	sg_jobs_submit(L->jobs, L->req.data, L->req.len);
+}
+
+/* Every call sent has been reported: before anything else is written to
+ * the report (warnings), so its order is that of --jobs 1. */
+static void sync_jobs(sg_lint *L)
+{
+	if (L->jobs)
+		sg_jobs_drain(L->jobs);
 }
 
 /* ---- baseline -------------------------------------------------------------------------------- */
@@ -582,6 +670,7 @@ static void state_free(sg_lint_state *st)
 
 static void read_error(sg_lint *L, const char *path, const char *msg)
 {
+	sync_jobs(L);
 	L->sum.read_errors++;
 	fprintf(stderr, "shellgate: %s: error: %s\n", path, msg);
 	sg_lint_report_warning(L->r, path, 0, msg);
@@ -804,6 +893,10 @@ sg_lint *sg_lint_new(sg_engine *e, const sg_lint_opts *o, sg_lint_report *r)
 	L->started = time(NULL);
 	L->sum.fail_on = o->fail_on;
 	sg_lint_json_init(&L->j);
+	if (o->jobs > 1 && (L->jobs = sg_jobs_start(o->jobs, lint_work, L, lint_done, L))) {
+		L->qcap = (size_t)o->jobs * SG_JOBS_MAX_LINES + 1;
+		L->q = sg_xcalloc(L->qcap, sizeof *L->q);
+	}
 	return L;
 }
 
@@ -814,10 +907,13 @@ void sg_lint_count_read_error(sg_lint *L)
 
 void sg_lint_finish(sg_lint *L, sg_lint_summary *s)
 {
+	if (L->jobs && sg_jobs_end(L->jobs))
+		L->worker_failed = 1;
+	L->jobs = NULL;
 	progress(L, 1);
 	*s = L->sum;
 	s->exit_status = s->failing ? 1 : 0;
-	if (s->read_errors || (L->o.strict_input && s->warnings))
+	if (s->read_errors || (L->o.strict_input && s->warnings) || L->worker_failed)
 		s->exit_status = 2;
 }
 
@@ -825,6 +921,9 @@ void sg_lint_free(sg_lint *L)
 {
 	if (!L)
 		return;
+	sg_jobs_end(L->jobs);
+	free(L->q);
+	sg_buf_free(&L->req);
 	free(L->slots);
 	free(L->base);
 	sg_lint_json_free(&L->j);
