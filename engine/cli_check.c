@@ -3,6 +3,7 @@
  * `shellgate explain` (the IR). Option parsing only; the engine decides.
  */
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,16 +157,50 @@ static void batch_one(batch *b, sg_jobs *J, const char *text, size_t n)
 	batch_done(b, b->ans.data, b->ans.len);
 }
 
+/* stdin, read in blocks. Before waiting for more input, every answer owed
+ * so far is written and flushed: a program that writes one command and
+ * waits for its verdict (a coprocess) gets it at once, in any --jobs mode.
+ * A file or a fast producer never waits, so never pays the flush. */
+typedef struct batch_in {
+	char *buf;
+	size_t pos, len;
+} batch_in;
+
+#define BATCH_READ_BLOCK 65536
+
+static int batch_getc(batch_in *in, batch *b, sg_jobs *J)
+{
+	if (in->pos == in->len) {
+		struct pollfd pf = { 0, POLLIN, 0 };
+		if (poll(&pf, 1, 0) == 0) {
+			if (J)
+				sg_jobs_drain(J);
+			if (fflush(stdout) != 0)
+				b->write_error = 1;
+		}
+		ssize_t r;
+		do
+			r = read(0, in->buf, BATCH_READ_BLOCK);
+		while (r < 0 && errno == EINTR);
+		if (r <= 0)
+			return EOF;
+		in->len = (size_t)r;
+		in->pos = 0;
+	}
+	return (unsigned char)in->buf[in->pos++];
+}
+
 static int run_batch(sg_engine *e, const sg_request *tmpl, int jobs)
 {
 	batch b = { e, tmpl, { 0 }, 0, 0, 0 };
 	sg_buf line;
 	sg_buf_init(&line);
 	sg_buf_init(&b.ans);
+	batch_in in = { sg_xmalloc(BATCH_READ_BLOCK), 0, 0 };
 	sg_jobs *J = jobs > 1 ? sg_jobs_start(jobs, batch_work, &b, batch_done, &b) : NULL;
 	int c, toolong = 0;
 	while (!b.write_error) {
-		c = getchar();
+		c = batch_getc(&in, &b, J);
 		if (c != EOF && c != '\n') {
 			if (line.len <= SG_MAX_INPUT * 2)
 				sg_buf_addc(&line, (char)c);
@@ -186,6 +221,7 @@ static int run_batch(sg_engine *e, const sg_request *tmpl, int jobs)
 	}
 	if (J && sg_jobs_end(J))
 		b.failed = 1;
+	free(in.buf);
 	sg_buf_free(&line);
 	sg_buf_free(&b.ans);
 	if (b.write_error || fflush(stdout) != 0 || ferror(stdout)) {

@@ -168,4 +168,26 @@ print(failed)
 P
 [ $? -eq 0 ] && [ $rk -eq 2 ] && ok "lint, worker killed: $(cat "$tmp/lkv") calls reported as engine-error denies, status 2" ||
 	notok "lint, worker killed (status $rk)" "$(cat "$tmp/lkv" "$tmp/LKE" | tail -6)"
+# a coprocess: one command written, its verdict read before the next is
+# written (stdin stays open), with and without workers
+for j in 1 2; do
+	python3 - "$plain" "$j" >"$tmp/co" 2>&1 <<'P'
+import select, subprocess, sys
+p = subprocess.Popen([sys.argv[1], "check", "--batch", "--jobs", sys.argv[2]], stdin=subprocess.PIPE,
+                     stdout=subprocess.PIPE)
+want = []
+for cmd, d in ((b"ls\n", b"allow"), (b"rm -rf ~\n", b"deny"), (b"sg-unknown-tool\n", b"ask")):
+    p.stdin.write(cmd)
+    p.stdin.flush()
+    r, _, _ = select.select([p.stdout], [], [], 10)
+    assert r, "no answer to %r while stdin stays open" % cmd
+    line = p.stdout.readline()
+    assert line.startswith(b'{"decision":"' + d + b'"'), line
+p.stdin.close()
+p.wait()
+print("ok")
+P
+	[ "$(cat "$tmp/co")" = ok ] && ok "coprocess, --jobs $j: each verdict arrives before the next command is written" ||
+		notok "coprocess --jobs $j" "$(cat "$tmp/co")"
+done
 tap_done
