@@ -349,14 +349,14 @@ def main():
         if "batch.dev3k.nosnap" in cg:
             per = (cg["batch.dev3k.nosnap"] - cg.get("batch.empty.nosnap", 0)) / 3000
             R["callgrind_per_cmd_dev_nosnap"] = per
-            w("`check --batch` without the snapshot: %s instructions per dev-corpus command (start-up subtracted)." % format(int(per), ","))
+            w("`check --batch --jobs 1` without the snapshot: %s instructions per dev-corpus command (start-up subtracted)." % format(int(per), ","))
             guard["ir.batch_dev_per_cmd_nosnap"] = {"value": per, "better": "lower"}
         base = cg.get("batch.empty", 0)
         lines = man.get("corpus", {})
         if "batch.dev3k" in cg:
             per = (cg["batch.dev3k"] - base) / 3000
             R["callgrind_per_cmd_dev"] = per
-            w("`check --batch`: %s instructions per dev-corpus command (3,000 lines, start-up subtracted)" % format(int(per), ","))
+            w("`check --batch --jobs 1`: %s instructions per dev-corpus command (3,000 lines, start-up subtracted)" % format(int(per), ","))
             guard["ir.batch_dev_per_cmd"] = {"value": per, "better": "lower"}
         if "batch.long200" in cg:
             per = (cg["batch.long200"] - base) / 200
@@ -396,6 +396,8 @@ def main():
 
     # ---- throughput ----
     w("## 3. Throughput: `check --batch`, default rule packs")
+    w("")
+    w("Default `--jobs`: one worker process per CPU (%s here), the parent reading and writing in input order." % mach.get("nproc", "?"))
     w("")
     w("Corpus: %s repeated to %s lines; plus %s generated long commands "
       "(pipelines, heredocs, long argument lists, nested `bash -c`)." % (

@@ -146,12 +146,14 @@ if command -v valgrind >/dev/null 2>&1; then
 	head -n 3000 "$IN/corpus_dev.txt" > "$W/dev3k.txt"
 	head -n 200 "$IN/corpus_long.txt" > "$W/long200.txt"
 	cg check.ls.nosnap "$IN/req/ls.cmd" SHELLGATE_NO_SNAPSHOT=1 "$SG" check --stdin
-	cg batch.dev3k "$W/dev3k.txt" "$SG" check --batch
-	cg batch.dev3k.nosnap "$W/dev3k.txt" SHELLGATE_NO_SNAPSHOT=1 "$SG" check --batch
-	cg batch.empty.nosnap /dev/null SHELLGATE_NO_SNAPSHOT=1 "$SG" check --batch
-	cg batch.long200 "$W/long200.txt" "$SG" check --batch
+	# --jobs 1: callgrind counts one process; with workers it would count
+	# only the parent's reading and writing, not the judging
+	cg batch.dev3k "$W/dev3k.txt" "$SG" check --batch --jobs 1
+	cg batch.dev3k.nosnap "$W/dev3k.txt" SHELLGATE_NO_SNAPSHOT=1 "$SG" check --batch --jobs 1
+	cg batch.empty.nosnap /dev/null SHELLGATE_NO_SNAPSHOT=1 "$SG" check --batch --jobs 1
+	cg batch.long200 "$W/long200.txt" "$SG" check --batch --jobs 1
 	: > "$W/cg/empty"
-	cg batch.empty "$W/cg/empty" "$SG" check --batch
+	cg batch.empty "$W/cg/empty" "$SG" check --batch --jobs 1
 	for n in hook.ls check.ls check.ls.nosnap hook.heredoc10k check.heredoc10k batch.dev3k.nosnap batch.long200; do
 		[ -s "$W/cg/$n.out" ] &&
 			callgrind_annotate --inclusive=yes "$W/cg/$n.out" 2>/dev/null |

@@ -245,27 +245,33 @@ static int rule_active(const sg_engine *e, const sg_rule *r)
 	return !r->modes || (r->modes & (1 << e->mode));
 }
 
-/* the rules of cand[0..n) whose program conditions admit name, into out */
-static size_t gate_filter(sg_engine *e, sg_rule **cand, size_t n, const char *name, int dyn, sg_rule **out)
+/* The rules of own[] and any[] (each in rule order) whose program
+ * conditions admit name, merged in rule order into out. */
+static size_t gate_filter(sg_engine *e, sg_rule **own, size_t nown, sg_rule **any, size_t nany, const char *name,
+			  int dyn, sg_rule **out)
 {
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (sg_cond_program_gate(&e->rs, cand[i]->cond, name, dyn))
-			out[k++] = cand[i];
+	size_t k = 0, i = 0, j = 0;
+	while (i < nown || j < nany) {
+		sg_rule *r = j >= nany || (i < nown && own[i]->index < any[j]->index) ? own[i++] : any[j++];
+		if (sg_cond_program_gate(&e->rs, r->cond, name, dyn))
+			out[k++] = r;
+	}
 	return k;
 }
 
 static sg_rule **candidates(sg_engine *e, const char *name, int dyn, size_t *np)
 {
-	size_t n;
-	sg_rule **cand = sg_ruleset_candidates(&e->rs, dyn ? "" : name, &n);
+	size_t nown, nany;
+	sg_rule **own, **any;
+	sg_ruleset_candidates(&e->rs, dyn ? "" : name, &own, &nown, &any, &nany);
+	size_t n = nown + nany;
 	size_t len = strlen(name);
 	if (len > SG_CAND_NAME) {
 		if (e->nscratch < n + 1) {
 			e->scratch = sg_xrealloc(e->scratch, (n + 1) * sizeof *e->scratch);
 			e->nscratch = n + 1;
 		}
-		*np = gate_filter(e, cand, n, name, dyn, e->scratch);
+		*np = gate_filter(e, own, nown, any, nany, name, dyn, e->scratch);
 		return e->scratch;
 	}
 	uint32_t h = 2166136261u ^ (uint32_t)dyn;
@@ -279,7 +285,7 @@ static sg_rule **candidates(sg_engine *e, const char *name, int dyn, size_t *np)
 		return sl->rules;
 	}
 	sl->rules = sg_xrealloc(sl->rules, (n + 1) * sizeof *sl->rules);
-	sl->n = gate_filter(e, cand, n, name, dyn, sl->rules);
+	sl->n = gate_filter(e, own, nown, any, nany, name, dyn, sl->rules);
 	memcpy(sl->name, name, len + 1);
 	sl->dyn = dyn;
 	sl->used = 1;
@@ -292,7 +298,12 @@ static void judge_cmd(sg_engine *e, sg_match_state *ms, sg_verdict *v, rvec *rv,
 	const sg_ruleset *rs = &e->rs;
 	size_t n;
 	int dyn = (cmd->ctx & SG_C_DYNAMIC_PROG) != 0;
-	sg_rule **cand = !dyn && !cmd->name ? sg_ruleset_candidates(rs, NULL, &n) : candidates(e, dyn ? "" : cmd->name, dyn, &n);
+	sg_rule **cand, **own_unused;
+	size_t nown_unused;
+	if (!dyn && !cmd->name)
+		sg_ruleset_candidates(rs, NULL, &own_unused, &nown_unused, &cand, &n);
+	else
+		cand = candidates(e, dyn ? "" : cmd->name, dyn, &n);
 	int best = -1;
 	sg_rule *hits[64];
 	size_t nh = 0;

@@ -141,8 +141,12 @@ void sg_match_serialize_all(sg_ruleset *rs);
 /* Builds the program index; call after the last load. */
 void sg_ruleset_finish(sg_ruleset *rs);
 
-/* Rules a command with this program name can reach (indexed + any-program
- * rules). *n set to the count. The array is owned by the ruleset. */
-sg_rule **sg_ruleset_candidates(const sg_ruleset *rs, const char *prog, size_t *n);
+/* Rules a command with this program name can reach, in two lists of rule
+ * order (ascending sg_rule.index): the rules indexed under prog (*own; none
+ * when prog is NULL or unknown), and the rules that may match any program
+ * (*any). The arrays are owned by the rule set. Kept apart so that the
+ * index takes memory in proportion to the rules, not rules x names. */
+void sg_ruleset_candidates(const sg_ruleset *rs, const char *prog, sg_rule ***own, size_t *nown, sg_rule ***any,
+			   size_t *nany);
 
 #endif

@@ -945,7 +945,7 @@ void sg_ruleset_finish(sg_ruleset *rs)
 	}
 	for (size_t i = 0; i < ix->nb; i++)
 		if (ix->b[i].name) {
-			ix->b[i].rules = sg_arena_alloc(&rs->arena, (ix->b[i].n + ix->nany + 1) * sizeof(sg_rule *));
+			ix->b[i].rules = sg_arena_alloc(&rs->arena, (ix->b[i].n + 1) * sizeof(sg_rule *));
 			ix->b[i].n = 0;
 		}
 	ix->any = sg_arena_alloc(&rs->arena, (ix->nany + 1) * sizeof(sg_rule *));
@@ -954,9 +954,6 @@ void sg_ruleset_finish(sg_ruleset *rs)
 		sg_rule *r = rs->rules[i];
 		if (!r->nprograms) {
 			ix->any[ix->nany++] = r;
-			for (size_t b = 0; b < ix->nb; b++)
-				if (ix->b[b].name)
-					ix->b[b].rules[ix->b[b].n++] = r;
 			continue;
 		}
 		for (size_t k = 0; k < r->nprograms; k++) {
@@ -985,20 +982,24 @@ void sg_ruleset_finish(sg_ruleset *rs)
 	rs->index = ix;
 }
 
-sg_rule **sg_ruleset_candidates(const sg_ruleset *rs, const char *prog, size_t *n)
+void sg_ruleset_candidates(const sg_ruleset *rs, const char *prog, sg_rule ***own, size_t *nown, sg_rule ***any,
+			   size_t *nany)
 {
 	const struct sg_rindex *ix = rs->index;
+	*own = NULL;
+	*nown = 0;
 	if (!ix) {
-		*n = rs->nrules;
-		return rs->rules;
+		*any = rs->rules;
+		*nany = rs->nrules;
+		return;
 	}
 	rbucket *b = prog ? bucket_find(ix, prog, 0) : NULL;
 	if (b) {
-		*n = b->n;
-		return b->rules;
+		*own = b->rules;
+		*nown = b->n;
 	}
-	*n = ix->nany;
-	return ix->any;
+	*any = ix->any;
+	*nany = ix->nany;
 }
 
 /* ---- locations of the layers ---------------------------------------------------------------- */

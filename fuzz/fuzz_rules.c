@@ -37,14 +37,18 @@ static void judge_with(sg_ruleset *rs, sg_parser *p)
 		sg_match_state ms;
 		sg_match_state_init(&ms, ir, rs);
 		for (size_t k = 0; k < ir->ncmds; k++) {
-			size_t n;
-			sg_rule **cand = sg_ruleset_candidates(rs, ir->cmds[k]->name ? ir->cmds[k]->name : "", &n);
-			for (size_t r = 0; r < n; r++) {
-				int d = cand[r]->decision;
-				if (d != SG_ALLOW && d != SG_ASK && d != SG_DENY)
-					FUZZ_FAIL("rule %s has decision %d", cand[r]->id, d);
-				(void)sg_cond_match(&ms, cand[r]->cond, ir->cmds[k]);
-			}
+			size_t nl[2];
+			sg_rule **lists[2];
+			sg_ruleset_candidates(rs, ir->cmds[k]->name ? ir->cmds[k]->name : "", &lists[0], &nl[0], &lists[1],
+					      &nl[1]);
+			for (int l = 0; l < 2; l++)
+				for (size_t r = 0; r < nl[l]; r++) {
+					sg_rule **cand = lists[l];
+					int d = cand[r]->decision;
+					if (d != SG_ALLOW && d != SG_ASK && d != SG_DENY)
+						FUZZ_FAIL("rule %s has decision %d", cand[r]->id, d);
+					(void)sg_cond_match(&ms, cand[r]->cond, ir->cmds[k]);
+				}
 		}
 		sg_match_state_fini(&ms);
 		sg_arena_free(&A);
