@@ -69,6 +69,9 @@ typedef struct launch {
 	sg_sbx_plan plan;
 	char **env;
 	int errp[2], alive[2];
+	int bpfp[2];		/* P0 -> P1: the seccomp program, made while P1 mounts */
+	void *bpf;		/* in P1 and P2: that program */
+	size_t bpf_len;
 	int use_ns, netns, ll_abi, seccomp_ok;
 	int proxy_port;		/* degraded allow mode: host loopback port */
 	sg_netproxy *proxy;
@@ -197,14 +200,62 @@ static int map_ids(const launch *L)
 	return write_file("/proc/self/gid_map", m);
 }
 
-static void close_others(int a, int b)
+/* Closes every descriptor above 2 except the n in keep. */
+static void close_others(const int *keep, size_t n)
 {
-	int lo = a < b ? a : b, hi = a < b ? b : a;
-	if (lo > 3)
-		syscall(SYS_close_range, 3U, (unsigned)lo - 1, 0);
-	if (hi > lo + 1)
-		syscall(SYS_close_range, (unsigned)lo + 1, (unsigned)hi - 1, 0);
-	syscall(SYS_close_range, (unsigned)hi + 1, ~0U, 0);
+	unsigned next = 3;
+	for (;;) {
+		int lo = -1;
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= (int)next && (lo < 0 || keep[i] < lo))
+				lo = keep[i];
+		if (lo < 0)
+			break;
+		if ((unsigned)lo > next)
+			syscall(SYS_close_range, next, (unsigned)lo - 1, 0);
+		next = (unsigned)lo + 1;
+	}
+	syscall(SYS_close_range, next, ~0U, 0);
+}
+
+/* P0: makes the filter and hands it to P1 (length, then bytes); a length
+ * of 0 says it could not be made, and P1 then refuses to start the command. */
+static void send_filter(launch *L)
+{
+	void *prog = NULL;
+	size_t len = 0;
+	if (sg_sandbox_seccomp_compile(L->s->prof->ptrace_inside && L->ll_abi > 0, &prog, &len) < 0)
+		len = 0;
+	uint32_t n = (uint32_t)len;
+	/* P1 may already be gone (its setup failed): no SIGPIPE for that */
+	struct sigaction ign, old;
+	memset(&ign, 0, sizeof ign);
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &ign, &old);
+	(void)sg_write_all(L->bpfp[1], (const char *)&n, sizeof n);
+	if (len)
+		(void)sg_write_all(L->bpfp[1], prog, len);
+	sigaction(SIGPIPE, &old, NULL);
+	free(prog);
+	close(L->bpfp[1]);
+	L->bpfp[1] = -1;
+}
+
+/* P1, before it forks the command: the filter P0 made. */
+static void receive_filter(launch *L)
+{
+	uint32_t n = 0;
+	int ok = sg_read_full(L->bpfp[0], &n, sizeof n) == 0 && n > 0 && n <= SG_SECCOMP_MAX_BPF;
+	if (ok) {
+		L->bpf = sg_xmalloc(n);
+		ok = sg_read_full(L->bpfp[0], L->bpf, n) == 0;
+		L->bpf_len = n;
+	}
+	close(L->bpfp[0]);
+	if (!ok) {
+		report_send(L, R_SETUP, EPROTO, "seccomp filter: not received from the launcher");
+		_exit(SG_SBX_EXIT_SETUP);
+	}
 }
 
 /* Returns the descriptor for sg_sandbox_detach_old_root, or -1. */
@@ -287,7 +338,7 @@ static void confine(const launch *L)
 		confine_landlock(L);
 	if (L->ll_abi > 0 && L->ll_abi < 6 && !s->quiet)
 		warn_layer(L, SG_L_LANDLOCK_SCOPE, ENOSYS, "abstract unix sockets and signals not scoped");
-	int r = L->seccomp_ok ? sg_sandbox_seccomp_install(s->prof->ptrace_inside && L->ll_abi > 0) : -ENOSYS;
+	int r = L->seccomp_ok ? sg_sandbox_seccomp_load(L->bpf, L->bpf_len) : -ENOSYS;
 	if (r < 0) {
 		report_send(L, R_SETUP, -r, "seccomp filter");
 		_exit(SG_SBX_EXIT_SETUP);
@@ -345,7 +396,8 @@ static void p1_main(launch *L)
 	struct pollfd pf = { L->alive[0], POLLIN, 0 };
 	if (poll(&pf, 1, 0) != 0)	/* P0 already gone: do nothing */
 		_exit(SG_SBX_EXIT_SETUP);
-	close_others(L->errp[1], L->alive[0]);
+	int keep[] = { L->errp[1], L->alive[0], L->bpfp[0] };
+	close_others(keep, sizeof keep / sizeof *keep);
 	int old_fd = L->use_ns ? setup_ns(L) : -1;
 	int fwd = -1, cp[2] = { -1, -1 };
 	sg_netproxy *relay = NULL;
@@ -358,6 +410,10 @@ static void p1_main(launch *L)
 		chld_pipe = cp[1];
 	}
 	install_forwarding();
+	if (L->seccomp_ok)
+		receive_filter(L);
+	else
+		close(L->bpfp[0]);
 	pid_t cmd = fork();
 	if (cmd < 0) {
 		report_send(L, R_SETUP, errno, "fork");
@@ -526,13 +582,13 @@ int sg_sandbox_run(const sg_sandbox_spec *s)
 	L.uid = getuid();
 	L.gid = getgid();
 	L.use_ns = 1;
-	L.errp[0] = L.errp[1] = L.alive[0] = L.alive[1] = -1;
+	L.errp[0] = L.errp[1] = L.alive[0] = L.alive[1] = L.bpfp[0] = L.bpfp[1] = -1;
 	int rc = SG_SBX_EXIT_SETUP, pidfd = -1;
 	sg_sandbox_guard guard;
 	sg_sandbox_guard_begin(&guard, s->prof, s->project);
 	if (check_layers(&L) < 0 || prepare(&L, s) < 0)
 		goto out;
-	if (pipe2(L.errp, O_CLOEXEC) < 0 || pipe2(L.alive, O_CLOEXEC) < 0)
+	if (pipe2(L.errp, O_CLOEXEC) < 0 || pipe2(L.alive, O_CLOEXEC) < 0 || pipe2(L.bpfp, O_CLOEXEC) < 0)
 		goto out;
 	fflush(NULL);
 	pid_t pid = spawn(&L, &pidfd);
@@ -544,6 +600,10 @@ int sg_sandbox_run(const sg_sandbox_spec *s)
 		goto out;
 	}
 	fwd_pid = pid;
+	close(L.bpfp[0]);
+	L.bpfp[0] = -1;
+	if (L.seccomp_ok)
+		send_filter(&L);	/* while P1 builds the mount tree */
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_parent_signal;
@@ -564,6 +624,8 @@ out:
 			close(L.errp[i]);
 		if (L.alive[i] >= 0)
 			close(L.alive[i]);
+		if (L.bpfp[i] >= 0)
+			close(L.bpfp[i]);
 	}
 	if (pidfd >= 0)
 		close(pidfd);

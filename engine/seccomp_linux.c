@@ -19,6 +19,10 @@
  *    in the user namespace); the caller guarantees it.
  */
 #include <errno.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <linux/filter.h>
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,6 +35,7 @@
 
 #include "sandbox.h"
 #include "sandbox_linux.h"
+#include "sg.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -169,8 +174,14 @@ static int build(scmp_filter_ctx ctx, int allow_ptrace)
 	return 0;
 }
 
-int sg_sandbox_seccomp_install(int allow_ptrace)
+/* The filter as a classic BPF program (struct sock_filter array), built by
+ * libseccomp and exported through a memory file, so that it can be made
+ * where there is time (P0, while P1 builds the mount tree) and loaded where
+ * it is needed (P2) without libseccomp's work on the command's path. */
+int sg_sandbox_seccomp_compile(int allow_ptrace, void **prog, size_t *len)
 {
+	*prog = NULL;
+	*len = 0;
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return -ENOMEM;
@@ -180,9 +191,46 @@ int sg_sandbox_seccomp_install(int allow_ptrace)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);	/* the caller sets it */
 	if (r == 0)
 		r = build(ctx, allow_ptrace);
+	int fd = r == 0 ? memfd_create("shellgate-seccomp", MFD_CLOEXEC) : -1;
+	if (r == 0 && fd < 0)
+		r = -errno;
 	if (r == 0)
-		r = seccomp_load(ctx);
+		r = seccomp_export_bpf(ctx, fd);
 	seccomp_release(ctx);
+	off_t end = r == 0 ? lseek(fd, 0, SEEK_END) : -1;
+	if (r == 0 && (end <= 0 || end > SG_SECCOMP_MAX_BPF || end % (off_t)sizeof(struct sock_filter)))
+		r = end < 0 ? -errno : -E2BIG;
+	if (r == 0) {
+		*prog = sg_xmalloc((size_t)end);
+		if (pread(fd, *prog, (size_t)end, 0) != end) {
+			r = -EIO;
+			free(*prog);
+			*prog = NULL;
+		} else {
+			*len = (size_t)end;
+		}
+	}
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+int sg_sandbox_seccomp_load(const void *prog, size_t len)
+{
+	if (!prog || !len || len % sizeof(struct sock_filter) || len > SG_SECCOMP_MAX_BPF)
+		return -EINVAL;
+	struct sock_fprog fp = { (unsigned short)(len / sizeof(struct sock_filter)), (struct sock_filter *)prog };
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &fp, 0, 0) < 0 ? -errno : 0;
+}
+
+int sg_sandbox_seccomp_install(int allow_ptrace)
+{
+	void *prog;
+	size_t len;
+	int r = sg_sandbox_seccomp_compile(allow_ptrace, &prog, &len);
+	if (r == 0)
+		r = sg_sandbox_seccomp_load(prog, len);
+	free(prog);
 	return r;
 }
 

@@ -174,6 +174,9 @@ const char *sg_self_exe(char *buf, size_t cap);
 int sg_read_file(const char *path, size_t max, char **out, size_t *outlen);
 /* Writes all of buf to fd, retrying on EINTR; 0 or -errno. */
 int sg_write_all(int fd, const char *buf, size_t n);
+/* Reads exactly n bytes (retrying short reads and EINTR): 0, or -1 on an
+ * error or an end of file before n bytes. */
+int sg_read_full(int fd, void *buf, size_t n);
 /* Length of a prefix of s that is valid UTF-8. */
 size_t sg_utf8_valid_prefix(const char *s, size_t n);
 

@@ -618,3 +618,18 @@ const char *sg_self_exe(char *buf, size_t cap)
 	buf[n] = 0;
 	return buf;
 }
+
+int sg_read_full(int fd, void *buf, size_t n)
+{
+	char *p = buf;
+	while (n) {
+		ssize_t r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return -1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
@@ -277,6 +278,24 @@ static void test_probes_tell(void **state)
 	assert_int_equal(without_filter(p_tiocsti_high), SBX_ERRNO(ENOTTY));
 }
 
+/* The launcher makes the program in one process and loads it in another:
+ * the exported program is whole BPF instructions, within the limit, and
+ * loading refuses what is not one. (Every other test loads through the
+ * same compile-then-load path, via sg_sandbox_seccomp_install.) */
+static void test_compiled_program(void **state)
+{
+	(void)state;
+	void *prog = NULL;
+	size_t len = 0;
+	assert_int_equal(sg_sandbox_seccomp_compile(0, &prog, &len), 0);
+	assert_non_null(prog);
+	assert_true(len > 0 && len % 8 == 0 && len <= SG_SECCOMP_MAX_BPF);
+	assert_int_equal(sg_sandbox_seccomp_load(NULL, 0), -EINVAL);
+	assert_int_equal(sg_sandbox_seccomp_load(prog, len - 1), -EINVAL);
+	assert_int_equal(sg_sandbox_seccomp_load(prog, SG_SECCOMP_MAX_BPF + 8), -EINVAL);
+	free(prog);
+}
+
 static void test_foreign_abi_killed(void **state)
 {
 	(void)state;
@@ -305,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_surface),
 		cmocka_unit_test(test_tiocsti_full_width),
 		cmocka_unit_test(test_foreign_abi_killed),
+		cmocka_unit_test(test_compiled_program),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
