@@ -428,7 +428,12 @@ sg_jobs *sg_jobs_start(int njobs, sg_jobs_work_fn work, void *wctx, sg_jobs_done
 			for (int k = 0; k < J->nw; k++) {
 				close(J->w[k].in);
 				close(J->w[k].out);
+				sg_buf_free(&J->w[k].sbuf);
+				sg_buf_free(&J->w[k].rbuf);
 			}
+			/* the parent's bookkeeping is not the worker's: no leak at exit */
+			free(J->ring);
+			free(J);
 			int null = open("/dev/null", O_RDWR);
 			if (null >= 0) {	/* the parent's stdin and stdout are its own */
 				dup2(null, 0);

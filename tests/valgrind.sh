@@ -20,15 +20,18 @@ else
 	grep -v '^#' "$here/golden/verdicts.tsv" | cut -f2 >"$tmp/cmds"
 fi
 n=$(wc -l <"$tmp/cmds" | tr -d ' ')
-# shellcheck disable=SC2086
-$vg "$bin" check --batch --no-user --no-fs <"$tmp/cmds" >"$tmp/out" 2>"$tmp/err"
-rc=$?
-got=$(grep -c '^{"decision"' "$tmp/out")
-if [ "$rc" -le 2 ] && [ "$got" -eq "$n" ]; then
-	ok "check --batch: $n commands, no leak or memory error"
-else
-	notok "check --batch: exit $rc, $got/$n verdicts" "$(grep -v '^$' "$tmp/err" | head -20)"
-fi
+# worker processes (--jobs 2, each checked by valgrind too) and in-process
+for jobs in 2 1; do
+	# shellcheck disable=SC2086
+	$vg "$bin" check --batch --jobs $jobs --no-user --no-fs <"$tmp/cmds" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	got=$(grep -c '^{"decision"' "$tmp/out")
+	if [ "$rc" -le 2 ] && [ "$got" -eq "$n" ]; then
+		ok "check --batch --jobs $jobs: $n commands, no leak or memory error"
+	else
+		notok "check --batch --jobs $jobs: exit $rc, $got/$n verdicts" "$(grep -v '^$' "$tmp/err" | head -20)"
+	fi
+done
 for req in '{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":"rm -rf ~"},"cwd":"/tmp"}' \
 	'{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"Read","tool_input":{"file_path":"/home/u/.ssh/id_rsa"},"cwd":"/tmp"}' \
 	'{"hook_event_name":"PreToolUse","tool_name":"Bash","tool_input":{"command":'; do
