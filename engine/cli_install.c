@@ -296,7 +296,7 @@ int sg_cli_doctor(int argc, char **argv)
 	snprintf(pf, sizeof pf, "%.4000s/.shellgate/rules.json", project);
 	printf("project rules: %s%s\n", pf, access(pf, R_OK) == 0 ? "" : " (absent)");
 	const sg_user_config *uc = sg_user_config_get();
-	printf("config: %s%s%s\n", uc->path[0] ? uc->path : "(no home)", uc->found ? "" : " (absent)",
+	printf("config: %s%s%s\n", uc->path[0] ? uc->path : "(no home)", uc->found || uc->problem[0] ? "" : " (absent)",
 	       uc->problem[0] ? " (PROBLEM, see below)" : "");
 	if (uc->problem[0])
 		printf("  %s\n", uc->problem);

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -97,17 +96,16 @@ const sg_user_config *sg_user_config_get(void)
 		snprintf(c.path, sizeof c.path, "%s/.config/shellgate/config.json", h);
 	else
 		return &c;
-	struct stat st;
-	if (stat(c.path, &st) < 0)
+	sg_buf why;
+	sg_buf_init(&why);
+	int exists;
+	int ok = sg_file_trustworthy(c.path, &why, &exists);
+	if (!ok)	/* "PATH:1:1: error: refused: writable by group or others (chmod go-w)" */
+		snprintf(c.problem, sizeof c.problem, "%.*s; ignored", (int)strcspn(sg_buf_cstr(&why), "\n"),
+			 sg_buf_cstr(&why));
+	sg_buf_free(&why);
+	if (!ok || !exists)
 		return &c;
-	if (!S_ISREG(st.st_mode)) {
-		problem(&c, "not a regular file; ignored");
-		return &c;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		problem(&c, "writable by group or others; ignored");
-		return &c;
-	}
 	char *text;
 	size_t len;
 	int r = sg_read_file(c.path, SG_USER_CONFIG_MAX, &text, &len);

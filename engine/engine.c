@@ -88,39 +88,6 @@ static void load_dir(sg_ruleset *rs, const char *dir, sg_buf *log)
 	free(names);
 }
 
-/* doas: refuse a configuration others can write */
-static int file_trustworthy(const char *path, sg_buf *log, int *exists)
-{
-	struct stat st;
-	*exists = 0;
-	if (lstat(path, &st) < 0)
-		return errno == ENOENT ? 1 : 0;
-	*exists = 1;
-	if (S_ISLNK(st.st_mode)) {
-		if (stat(path, &st) < 0) {
-			if (log)
-				sg_buf_printf(log, "%s:1:1: error: dangling symlink\n", path);
-			return 0;
-		}
-	}
-	if (!S_ISREG(st.st_mode)) {
-		if (log)
-			sg_buf_printf(log, "%s:1:1: error: not a regular file\n", path);
-		return 0;
-	}
-	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
-		if (log)
-			sg_buf_printf(log, "%s:1:1: error: refused: writable by group or others (chmod go-w)\n", path);
-		return 0;
-	}
-	if (st.st_uid != getuid() && st.st_uid != 0) {
-		if (log)
-			sg_buf_printf(log, "%s:1:1: error: refused: owned by another user\n", path);
-		return 0;
-	}
-	return 1;
-}
-
 sg_engine *sg_engine_new(const sg_config *cfg, sg_buf *log)
 {
 	sg_engine *e = sg_xcalloc(1, sizeof *e);
@@ -147,7 +114,7 @@ sg_engine *sg_engine_new(const sg_config *cfg, sg_buf *log)
 	if (!cfg->no_user) {
 		const char *uf = ufile;
 		int exists = 0;
-		if (uf && !file_trustworthy(uf, log, &exists)) {
+		if (uf && !sg_file_trustworthy(uf, log, &exists)) {
 			e->rs.broken = 1;
 			e->rs.broken_why = sg_arena_printf(&e->rs.arena, "user rule file %s refused", uf);
 		} else if (uf && exists) {

@@ -77,6 +77,9 @@ int sg_decision_parse(const char *s);
  */
 typedef void (*sg_fatal_emitter)(const char *msg, void *ctx);
 void sg_fatal_set_emitter(sg_fatal_emitter fn, void *ctx, int status);
+/* An emitter for commands that answer no client: "shellgate: PREFIX: MSG" on
+ * stderr, where the context is the PREFIX string ("lint", "worker"). */
+void sg_fatal_to_stderr(const char *msg, void *prefix);
 void sg_fatal(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
 /* Routes tree-sitter's and cJSON's allocators through sg_x* (OOM -> sg_fatal). */
 void sg_alloc_install_hooks(void);
@@ -167,6 +170,11 @@ void sg_buf_json_str(sg_buf *b, const char *s, size_t n);
 
 /* ---- small helpers ------------------------------------------------------- */
 
+/* doas: a configuration file of the user's is used only when it is a
+ * regular file (a symlink to one is followed), not writable by group or
+ * others and owned by the user or root. 1: usable, or absent (*exists 0);
+ * 0: refused, with "PATH:1:1: error: why" appended to log (may be NULL). */
+int sg_file_trustworthy(const char *path, sg_buf *log, int *exists);
 /* This program's own path (from /proc/self/exe), or NULL where it cannot be known. */
 const char *sg_self_exe(char *buf, size_t cap);
 /* Reads a whole file of at most max bytes; returns 0, or -errno (-EFBIG when

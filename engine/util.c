@@ -55,6 +55,14 @@ static void default_emitter(const char *msg, void *ctx)
 		(void)!write(2, buf, (size_t)n < sizeof buf ? (size_t)n : sizeof buf - 1);
 }
 
+void sg_fatal_to_stderr(const char *msg, void *prefix)
+{
+	char out[600];
+	int n = snprintf(out, sizeof out, "shellgate: %s: %s\n", (const char *)prefix, msg);
+	if (n > 0)
+		(void)sg_write_all(2, out, (size_t)n < sizeof out ? (size_t)n : sizeof out - 1);
+}
+
 static sg_fatal_emitter fatal_fn = default_emitter;
 static void *fatal_ctx;
 static int fatal_status = 2;
@@ -632,4 +640,37 @@ int sg_read_full(int fd, void *buf, size_t n)
 		n -= (size_t)r;
 	}
 	return 0;
+}
+
+/* doas: refuse a configuration others can write */
+int sg_file_trustworthy(const char *path, sg_buf *log, int *exists)
+{
+	struct stat st;
+	*exists = 0;
+	if (lstat(path, &st) < 0)
+		return errno == ENOENT ? 1 : 0;
+	*exists = 1;
+	if (S_ISLNK(st.st_mode)) {
+		if (stat(path, &st) < 0) {
+			if (log)
+				sg_buf_printf(log, "%s:1:1: error: dangling symlink\n", path);
+			return 0;
+		}
+	}
+	if (!S_ISREG(st.st_mode)) {
+		if (log)
+			sg_buf_printf(log, "%s:1:1: error: not a regular file\n", path);
+		return 0;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		if (log)
+			sg_buf_printf(log, "%s:1:1: error: refused: writable by group or others (chmod go-w)\n", path);
+		return 0;
+	}
+	if (st.st_uid != getuid() && st.st_uid != 0) {
+		if (log)
+			sg_buf_printf(log, "%s:1:1: error: refused: owned by another user\n", path);
+		return 0;
+	}
+	return 1;
 }

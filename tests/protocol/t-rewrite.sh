@@ -130,6 +130,14 @@ chmod 666 "$cf"
 hook "$BIN" claude "$(claude_req "$ASK")" --verbose
 [ "$(dec)" = ask ] && grep -q "writable by group or others" "$tmp/err" &&
 	ok "a config.json writable by others is ignored" || notok "loose config.json" "$(cat "$tmp/out" "$tmp/err")"
+chmod 600 "$cf"
+if chown nobody "$cf" 2>/dev/null; then
+	hook "$BIN" claude "$(claude_req "$ASK")" --verbose
+	[ "$(dec)" = ask ] && grep -q "owned by another user" "$tmp/err" &&
+		ok "a config.json owned by another user is ignored" || notok "foreign config.json" "$(cat "$tmp/out" "$tmp/err")"
+else
+	skip "a config.json owned by another user is ignored" "cannot chown to nobody (not root)"
+fi
 rm -f "$cf"
 
 # 8. Codex: ask -> allow + updatedInput (its only way to allow); its own rules veto
