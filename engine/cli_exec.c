@@ -20,6 +20,7 @@
 
 #include "cli.h"
 #include "exec_hints.h"
+#include "paths.h"
 #include "sandbox.h"
 
 extern char **environ;
@@ -148,14 +149,6 @@ static int parse_net(const char *net, const sg_profile *p, sg_sandbox_spec *s, s
 	return 0;
 }
 
-static int is_ancestor_or_same(const char *dir, const char *path)
-{
-	size_t n = strlen(dir);
-	if (n == 1)
-		return 1;
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == 0);
-}
-
 /* Canonical project, cwd and home; refuses a project that would open up
  * the whole machine or the whole home. */
 static int resolve_paths(const execopt *o, char *project, char *cwd, char *home, int *has_home)
@@ -167,12 +160,12 @@ static int resolve_paths(const execopt *o, char *project, char *cwd, char *home,
 	}
 	const char *h = getenv("HOME");
 	*has_home = h && h[0] == '/' && realpath(h, home);
-	if (!strcmp(project, "/") || (*has_home && is_ancestor_or_same(project, home))) {
+	if (!strcmp(project, "/") || (*has_home && sg_path_within(home, project))) {
 		fprintf(stderr, "shellgate: exec: refusing project %s: it holds your home directory or the "
 				"whole system; use the project's own directory\n", project);
 		return -1;
 	}
-	if (!realpath(here, cwd) || !is_ancestor_or_same(project, cwd))
+	if (!realpath(here, cwd) || !sg_path_within(cwd, project))
 		snprintf(cwd, PATH_MAX, "%s", project);
 	return 0;
 }

@@ -302,9 +302,7 @@ static char *sandbox_rewrite(const hookopt *o, const sg_adapter *ad, const sg_ho
 		*why = sg_arena_printf(A, "the project %s cannot be resolved", project);
 		return NULL;
 	}
-	size_t pl = strlen(proj);
-	if (!strcmp(proj, "/") ||
-	    (h && realpath(h, home) && !strncmp(home, proj, pl) && (home[pl] == '/' || !home[pl]))) {
+	if (!strcmp(proj, "/") || (h && realpath(h, home) && sg_path_within(home, proj))) {
 		*why = sg_arena_printf(A, "the project %s is / or holds the home directory", proj);
 		return NULL;
 	}

@@ -50,15 +50,6 @@ typedef struct lintopt {
 	int argi;
 } lintopt;
 
-static void lint_fatal(const char *msg, void *ctx)
-{
-	(void)ctx;
-	char out[600];
-	int n = snprintf(out, sizeof out, "shellgate: lint: %s\n", msg);
-	if (n > 0)
-		(void)sg_write_all(2, out, (size_t)n < sizeof out ? (size_t)n : sizeof out - 1);
-}
-
 static int parse_value(lintopt *o, const char *a, const char *val)
 {
 	static const char *const fmts[] = { "text", "json", "sarif", "html" };
@@ -266,7 +257,7 @@ static int run(lintopt *o, int argc, char **argv, FILE *out)
 int sg_cli_lint(int argc, char **argv)
 {
 	lintopt o;
-	sg_fatal_set_emitter(lint_fatal, NULL, 2);
+	sg_fatal_set_emitter(sg_fatal_to_stderr, (void *)"lint", 2);
 	int r = parse_args(argc, argv, &o);
 	if (r) {
 		free(o.extra);

@@ -15,6 +15,7 @@
 #endif
 
 #include "exec_hints.h"
+#include "paths.h"
 #include "sg.h"
 
 static const struct {
@@ -45,8 +46,7 @@ static const struct {
 int sg_hint_path_hidden(const char *path, void *project)
 {
 	const char *pr = project;
-	size_t pl = pr ? strlen(pr) : 0;
-	if (pl && !strncmp(path, pr, pl) && (path[pl] == '/' || !path[pl]))
+	if (pr && *pr && sg_path_within(path, pr))
 		return 0;	/* the project looks the same inside and out */
 	struct stat sb;
 	if (lstat(path, &sb) == 0)

@@ -74,15 +74,6 @@ int sg_jobs_default(void)
 
 /* ---- the worker side ------------------------------------------------------------------------- */
 
-static void worker_fatal(const char *msg, void *ctx)
-{
-	(void)ctx;
-	char out[600];
-	int n = snprintf(out, sizeof out, "shellgate: worker: %s\n", msg);
-	if (n > 0)
-		(void)sg_write_all(2, out, (size_t)n < sizeof out ? (size_t)n : sizeof out - 1);
-}
-
 /* SHELLGATE_TEST_KILL_WORKER=N:K - worker N stops after answering K requests
  * (tests of the fail-closed path); -1 when not this worker. */
 static long test_kill_after(int index)
@@ -421,7 +412,7 @@ sg_jobs *sg_jobs_start(int njobs, sg_jobs_work_fn work, void *wctx, sg_jobs_done
 			sg_jobs_die_with_parent();
 			if (getppid() != parent)
 				_exit(SG_JOBS_EXIT_FATAL);
-			sg_fatal_set_emitter(worker_fatal, NULL, SG_JOBS_EXIT_FATAL);
+			sg_fatal_set_emitter(sg_fatal_to_stderr, (void *)"worker", SG_JOBS_EXIT_FATAL);
 			sigaction(SIGPIPE, &J->old_pipe, NULL);
 			close(req[1]);
 			close(ans[0]);

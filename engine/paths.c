@@ -183,7 +183,7 @@ int sg_glob_match(const char *pat, const char *s)
 
 /* ---- classification ------------------------------------------------------------------ */
 
-static int has_prefix_dir(const char *p, const char *dir)
+int sg_path_within(const char *p, const char *dir)
 {
 	size_t n = strlen(dir);
 	if (n == 1 && dir[0] == '/')
@@ -196,7 +196,7 @@ static int is_strict_ancestor(const char *a, const char *b)
 	/* a is an ancestor of b (a != b) */
 	if (!a || !b || !strcmp(a, b))
 		return 0;
-	return has_prefix_dir(b, a);
+	return sg_path_within(b, a);
 }
 
 static const char *const system_dirs[] = {
@@ -350,11 +350,11 @@ static unsigned classify_lexical(const sg_ir *ir, const sg_ruleset *rs, const ch
 		cls |= SG_P_ROOT | SG_P_ANCESTOR;
 	if (home && !strcmp(abs, home))
 		cls |= SG_P_HOME;
-	else if (home && has_prefix_dir(abs, home))
+	else if (home && sg_path_within(abs, home))
 		cls |= SG_P_IN_HOME;
 	if (is_strict_ancestor(abs, home) || is_strict_ancestor(abs, proj))
 		cls |= SG_P_ANCESTOR;
-	int in_proj = proj && has_prefix_dir(abs, proj);
+	int in_proj = proj && sg_path_within(abs, proj);
 	if (in_proj)
 		cls |= SG_P_PROJECT;
 	if (proj && !strcmp(abs, proj))
@@ -363,12 +363,12 @@ static unsigned classify_lexical(const sg_ir *ir, const sg_ruleset *rs, const ch
 		cls |= SG_P_ROOT;
 	int temp = 0, temp_root = 0;
 	for (int i = 0; temp_dirs[i]; i++)
-		if (has_prefix_dir(abs, temp_dirs[i])) {
+		if (sg_path_within(abs, temp_dirs[i])) {
 			temp = 1;
 			temp_root |= !strcmp(abs, temp_dirs[i]);
 		}
 	const char *td = getenv("TMPDIR");
-	if (td && td[0] == '/' && strlen(td) > 1 && has_prefix_dir(abs, td)) {
+	if (td && td[0] == '/' && strlen(td) > 1 && sg_path_within(abs, td)) {
 		temp = 1;
 		char tn[PATH_MAX];
 		size_t tl = strlen(td);
@@ -387,17 +387,17 @@ static unsigned classify_lexical(const sg_ir *ir, const sg_ruleset *rs, const ch
 	for (int i = 0; harmless_devs[i]; i++)
 		if (!strcmp(abs, harmless_devs[i]))
 			harmless = 1;
-	if (has_prefix_dir(abs, "/dev/fd") || has_prefix_dir(abs, "/proc/self/fd"))
+	if (sg_path_within(abs, "/dev/fd") || sg_path_within(abs, "/proc/self/fd"))
 		harmless = 1;
 	if (harmless)
 		cls |= SG_P_HARMLESS_DEV;
-	else if (has_prefix_dir(abs, "/dev") && strcmp(abs, "/dev") && !has_prefix_dir(abs, "/dev/shm"))
+	else if (sg_path_within(abs, "/dev") && strcmp(abs, "/dev") && !sg_path_within(abs, "/dev/shm"))
 		cls |= SG_P_DEVICE;
 	if (temp)
 		cls |= SG_P_TEMP;
 	if (!temp && !harmless && !in_proj) {
 		for (int i = 0; system_dirs[i]; i++)
-			if (has_prefix_dir(abs, system_dirs[i]) && !(home && has_prefix_dir(abs, home)))
+			if (sg_path_within(abs, system_dirs[i]) && !(home && sg_path_within(abs, home)))
 				cls |= SG_P_SYSTEM;
 	}
 	if (!in_proj && !temp && !harmless)
@@ -621,7 +621,7 @@ static unsigned classify_full(const sg_ir *ir, const sg_ruleset *rs, const char 
 			unsigned rc = classify_abs(ir, rs, real, all_of);
 			/* a real path inside the (real) project stays project */
 			const char *rproj = ir->project ? real_of(ir->arena, ir->project) : NULL;
-			if (rproj && has_prefix_dir(real, rproj))
+			if (rproj && sg_path_within(real, rproj))
 				rc = (rc & ~(SG_P_OUTSIDE | SG_P_SYSTEM)) | SG_P_PROJECT;
 			cls |= rc;
 			if ((rc & SG_P_OUTSIDE) && !(rc & SG_P_PROJECT))

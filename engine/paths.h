@@ -31,4 +31,8 @@ void sg_paths_forget(const sg_ruleset *rs);
  * example checks. */
 void sg_paths_set_fs(int enabled);
 
+/* 1 when the absolute path p is dir or lies below it (component-wise:
+ * /a/bc is not within /a/b); every path is within "/". */
+int sg_path_within(const char *p, const char *dir);
+
 #endif

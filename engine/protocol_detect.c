@@ -389,7 +389,9 @@ void sg_hook_add(sg_hook_req *r, sg_req_kind k, const char *text, const char *wh
 	q->len = strlen(text);
 }
 
-void sg_protocol_hso(sg_buf *b, const char *event, const char *decision, const char *reason)
+/* {"hookSpecificOutput":{"hookEventName":E,"permissionDecision":D
+ * [,"permissionDecisionReason":R][,"updatedInput":U]}} and a newline */
+static void hso(sg_buf *b, const char *event, const char *decision, const char *reason, const char *updated)
 {
 	sg_buf_adds(b, "{\"hookSpecificOutput\":{\"hookEventName\":");
 	sg_buf_json_str(b, event, strlen(event));
@@ -399,7 +401,16 @@ void sg_protocol_hso(sg_buf *b, const char *event, const char *decision, const c
 		sg_buf_adds(b, ",\"permissionDecisionReason\":");
 		sg_buf_json_str(b, reason, strlen(reason));
 	}
+	if (updated) {
+		sg_buf_adds(b, ",\"updatedInput\":");
+		sg_buf_adds(b, updated);
+	}
 	sg_buf_adds(b, "}}\n");
+}
+
+void sg_protocol_hso(sg_buf *b, const char *event, const char *decision, const char *reason)
+{
+	hso(b, event, decision, reason, NULL);
 }
 
 void sg_protocol_hso_rewrite(sg_buf *b, const char *event, const cJSON *tool_input, const char *command,
@@ -416,16 +427,7 @@ void sg_protocol_hso_rewrite(sg_buf *b, const char *event, const cJSON *tool_inp
 	char *js = cJSON_PrintUnformatted(ti);
 	if (!js)
 		sg_fatal("out of memory");
-	sg_buf_adds(b, "{\"hookSpecificOutput\":{\"hookEventName\":");
-	sg_buf_json_str(b, event, strlen(event));
-	sg_buf_adds(b, ",\"permissionDecision\":\"allow\"");
-	if (reason && *reason) {
-		sg_buf_adds(b, ",\"permissionDecisionReason\":");
-		sg_buf_json_str(b, reason, strlen(reason));
-	}
-	sg_buf_adds(b, ",\"updatedInput\":");
-	sg_buf_adds(b, js);
-	sg_buf_adds(b, "}}\n");
+	hso(b, event, "allow", reason, js);
 	cJSON_free(js);
 	cJSON_Delete(ti);
 }

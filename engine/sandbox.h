@@ -185,6 +185,9 @@ int sg_sandbox_env_passes(const sg_profile *p, const char *name);
  * memory, or NULL when command holds a NUL byte or is over SG_MAX_INPUT. */
 char *sg_sandbox_rewrite(const char *shellgate, const char *profile, const char *project, const char *command,
 			 size_t len);
+/* Sets the profile's rlimits (soft = hard) on this process; hard limits
+ * only ever go down. 0, or -errno of the first setrlimit that failed. */
+int sg_sandbox_apply_rlimits(const sg_profile *p);
 /* Appends s single-quoted for POSIX shells ('it'\''s'). */
 void sg_sandbox_shquote(sg_buf *b, const char *s, size_t n);
 

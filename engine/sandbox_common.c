@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -389,4 +390,26 @@ void sg_sandbox_explain_common(const sg_sandbox_spec *s, sg_buf *o)
 			sg_buf_printf(o, " %s=%llu", rl[i], p->rl[i]);
 	}
 	sg_buf_printf(o, "\numask     %03o\n", p->umask);
+}
+
+/* ---- rlimits --------------------------------------------------------------------------- */
+
+int sg_sandbox_apply_rlimits(const sg_profile *p)
+{
+	static const int res[SG_RL_COUNT] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NPROC, RLIMIT_NOFILE,
+					      RLIMIT_AS, RLIMIT_CORE };
+	for (int i = 0; i < SG_RL_COUNT; i++) {
+		struct rlimit cur, want;
+		if (!p->rl_set[i] || getrlimit(res[i], &cur) < 0)
+			continue;
+		rlim_t v = p->rl[i] == ~0ULL ? RLIM_INFINITY : (rlim_t)p->rl[i];
+		/* Hard limits only ever go down: an unprivileged process cannot
+		 * raise them, and the command must not either. */
+		if (cur.rlim_max != RLIM_INFINITY && (v == RLIM_INFINITY || v > cur.rlim_max))
+			v = cur.rlim_max;
+		want.rlim_cur = want.rlim_max = v;
+		if (setrlimit(res[i], &want) < 0)
+			return -errno;
+	}
+	return 0;
 }

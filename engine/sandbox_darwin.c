@@ -53,22 +53,6 @@ void sg_sandbox_explain(const sg_sandbox_spec *s, sg_buf *out)
 		sg_buf_adds(out, "ERROR: the project path cannot be expressed in SBPL\n");
 }
 
-static void limits(const sg_profile *p)
-{
-	static const int res[SG_RL_COUNT] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NPROC, RLIMIT_NOFILE,
-					      RLIMIT_AS, RLIMIT_CORE };
-	for (int i = 0; i < SG_RL_COUNT; i++) {
-		struct rlimit cur, want;
-		if (!p->rl_set[i] || getrlimit(res[i], &cur) < 0)
-			continue;
-		rlim_t v = p->rl[i] == ~0ULL ? RLIM_INFINITY : (rlim_t)p->rl[i];
-		if (cur.rlim_max != RLIM_INFINITY && (v == RLIM_INFINITY || v > cur.rlim_max))
-			v = cur.rlim_max;
-		want.rlim_cur = want.rlim_max = v;
-		(void)setrlimit(res[i], &want);
-	}
-}
-
 static void child(const sg_sandbox_spec *s, const char *file, char **env)
 {
 	size_t n = 0;
@@ -83,7 +67,8 @@ static void child(const sg_sandbox_spec *s, const char *file, char **env)
 	for (size_t i = 0; i < n; i++)
 		argv[3 + i] = s->argv[i];
 	(void)setsid();
-	limits(s->prof);
+	/* as before: a limit that cannot be set is not fatal here (see SANDBOX.md) */
+	(void)sg_sandbox_apply_rlimits(s->prof);
 	umask(s->prof->umask);
 	for (int fd = 3; fd < 4096; fd++)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);

@@ -120,26 +120,6 @@ static void drop_caps(void)
 	(void)syscall(SYS_capset, &h, d);
 }
 
-static int apply_rlimits(const sg_profile *p)
-{
-	static const int res[SG_RL_COUNT] = { RLIMIT_CPU, RLIMIT_FSIZE, RLIMIT_NPROC, RLIMIT_NOFILE,
-					      RLIMIT_AS, RLIMIT_CORE };
-	for (int i = 0; i < SG_RL_COUNT; i++) {
-		struct rlimit cur, want;
-		if (!p->rl_set[i] || getrlimit(res[i], &cur) < 0)
-			continue;
-		rlim_t v = p->rl[i] == ~0ULL ? RLIM_INFINITY : (rlim_t)p->rl[i];
-		/* Hard limits only ever go down: an unprivileged process cannot
-		 * raise them, and the command must not either. */
-		if (cur.rlim_max != RLIM_INFINITY && (v == RLIM_INFINITY || v > cur.rlim_max))
-			v = cur.rlim_max;
-		want.rlim_cur = want.rlim_max = v;
-		if (setrlimit(res[i], &want) < 0)
-			return -errno;
-	}
-	return 0;
-}
-
 static void run_command(const launch *L)
 {
 	const sg_sandbox_spec *s = L->s;
@@ -153,7 +133,7 @@ static void run_command(const launch *L)
 		report_send(L, R_SETUP, errno, "setsid");
 		_exit(SG_SBX_EXIT_SETUP);
 	}
-	int r = apply_rlimits(s->prof);
+	int r = sg_sandbox_apply_rlimits(s->prof);
 	if (r < 0) {
 		report_send(L, R_SETUP, -r, "setrlimit");
 		_exit(SG_SBX_EXIT_SETUP);
