@@ -193,6 +193,9 @@ void sg_match_free_codes(sg_ruleset *rs)
 	free(rt);
 	rs->pat_rt = NULL;
 	rs->npat_rt = 0;
+	pcre2_match_data_free(rs->gate_md);
+	pcre2_match_context_free(rs->gate_mc);
+	rs->gate_md = rs->gate_mc = NULL;
 }
 
 void sg_match_serialize_all(sg_ruleset *rs)
@@ -836,15 +839,20 @@ static int gate_re(sg_ruleset *rs, sg_pat *p, const char *name)
 {
 	if (pat_compile(rs, p) < 0)
 		return -1;
-	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
-	pcre2_match_context *mc = pcre2_match_context_create(NULL);
-	if (!md || !mc)
-		sg_fatal("out of memory (pcre2 match data)");
-	pcre2_set_match_limit(mc, SG_PCRE_MATCH_LIMIT);
-	pcre2_set_depth_limit(mc, SG_PCRE_DEPTH_LIMIT);
-	int rc = pcre2_match(pat_rt_of(rs, p)->code, (PCRE2_SPTR)name, strlen(name), 0, 0, md, mc);
-	pcre2_match_data_free(md);
-	pcre2_match_context_free(mc);
+	size_t n = strlen(name);
+	pat_rt *rt = pat_rt_of(rs, p);
+	if (n < rt->minlen)
+		return 0;	/* as in pat_match: pcre2_match would say no match */
+	if (!rs->gate_md) {
+		/* one pair per rule set and process, kept until its codes are freed */
+		rs->gate_md = pcre2_match_data_create(4, NULL);
+		rs->gate_mc = pcre2_match_context_create(NULL);
+		if (!rs->gate_md || !rs->gate_mc)
+			sg_fatal("out of memory (pcre2 match data)");
+		pcre2_set_match_limit(rs->gate_mc, SG_PCRE_MATCH_LIMIT);
+		pcre2_set_depth_limit(rs->gate_mc, SG_PCRE_DEPTH_LIMIT);
+	}
+	int rc = pcre2_match(rt->code, (PCRE2_SPTR)name, n, 0, 0, rs->gate_md, rs->gate_mc);
 	return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }
 

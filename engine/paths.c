@@ -454,8 +454,11 @@ static void cc_reset(void)
 	cc.home = cc.proj = cc.tmpdir = NULL;
 	cc.rs = NULL;
 	cc.npaths = 0;
-	if (cc.slot)
-		memset(cc.slot, 0, SG_CLASS_SLOTS * sizeof *cc.slot);
+	/* freed rather than cleared: a fresh zeroed table costs nothing until
+	 * used, while clearing one touches all of its pages (a hook process
+	 * would fault them in only to forget them at exit) */
+	free(cc.slot);
+	cc.slot = NULL;
 }
 
 static void cc_prepare(const sg_ir *ir, const sg_ruleset *rs)

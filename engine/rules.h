@@ -104,6 +104,7 @@ struct sg_ruleset {
 	size_t npats, cappats;
 	void *pat_rt;		/* per process (heap, never in a snapshot): compiled code by pattern index */
 	size_t npat_rt;
+	void *gate_md, *gate_mc;	/* per process (heap): match data for program gates */
 };
 
 /* Finds the built-in rule directory: $SG_RULES_DIR, then

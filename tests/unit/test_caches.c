@@ -132,10 +132,20 @@ static void t_cand_many_and_long(void **st)
 	memset(x60, 'x', 60), x60[60] = 0;
 	memset(x61, 'x', 61), x61[61] = 0;
 	memcpy(xy, x60, 61), xy[59] = 'y';
+	/* shorter than the pattern's minimum length in characters (60): no
+	 * match, answered before pcre2_match; 30 two-byte characters are 60
+	 * bytes but still too short */
+	char x59[60], e30[61];
+	memset(x59, 'x', 59), x59[59] = 0;
+	for (int i = 0; i < 30; i++)
+		memcpy(e30 + 2 * i, "\xc3\xa9", 2);
+	e30[60] = 0;
 	for (int round = 0; round < 2; round++) {
 		assert_int_equal(judge(e, x60, NULL, 0), SG_DENY);
 		assert_int_equal(judge(e, x61, NULL, 0), SG_ASK);
 		assert_int_equal(judge(e, xy, NULL, 0), SG_ASK);
+		assert_int_equal(judge(e, x59, NULL, 0), SG_ASK);
+		assert_int_equal(judge(e, e30, NULL, 0), SG_ASK);
 	}
 	sg_engine_free(e);
 }
