@@ -766,9 +766,12 @@ static int redir_test(sg_match_state *ms, sg_cmd *cmd, unsigned any, int write)
 	return 0;
 }
 
+#define SG_FED_DEPTH 8		/* feeders of feeders followed this far back */
+#define SG_FED_BUDGET 256	/* feeder conditions tried per fed_by test */
+
 static int fed_test(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd, int depth, int *budget)
 {
-	if (depth > 8)
+	if (depth > SG_FED_DEPTH)
 		return 0;
 	for (size_t i = 0; i < cmd->nfed_by; i++) {
 		if (--*budget < 0)
@@ -861,7 +864,7 @@ static int gate_re(sg_ruleset *rs, sg_pat *p, const char *name)
 static int level_has_patterns(const sg_cond *c)
 {
 	return c->nargs_any || c->nargs_none || c->args_all_re || c->nassign_any || c->nraw || c->nstdin_any ||
-	       c->noptvals || c->fed_by;
+	       c->noptvals;
 }
 
 int sg_cond_program_gate(sg_ruleset *rs, const sg_cond *c, const char *name, int dyn)
@@ -996,11 +999,6 @@ int sg_cond_match(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd)
 		return 0;
 	if (c->redir_read_any && !redir_test(ms, cmd, c->redir_read_any, 0))
 		return 0;
-	if (c->fed_by) {
-		int budget = 256;
-		if (!fed_test(ms, c->fed_by, cmd, 0, &budget))
-			return 0;
-	}
 	for (size_t i = 0; i < c->nall; i++)
 		if (!sg_cond_match(ms, c->all[i], cmd))
 			return 0;
@@ -1010,6 +1008,13 @@ int sg_cond_match(sg_match_state *ms, const sg_cond *c, sg_cmd *cmd)
 			if (sg_cond_match(ms, c->any[i], cmd))
 				break;
 		if (i == c->nany)
+			return 0;
+	}
+	/* after all/any: walking the feeders (up to SG_FED_BUDGET conditions
+	 * matched against earlier commands) is the costliest test here */
+	if (c->fed_by) {
+		int budget = SG_FED_BUDGET;
+		if (!fed_test(ms, c->fed_by, cmd, 0, &budget))
 			return 0;
 	}
 	if (c->not_ && sg_cond_match(ms, c->not_, cmd))
