@@ -298,6 +298,8 @@ def main():
     heredoc = "cat > docs/NOTES.md <<'EOF'\n" + text_lines(10 * 1024 - 40, "note") + "\nEOF"
     reqs = {
         "ls": "ls",
+        "git_status": "git status --short && git diff --stat",
+        "grep_head": "grep -rn 'TODO' src | head -n 20",
         "pipeline": pipeline(16),
         "heredoc10k": heredoc,
         "nested_bash_c": nest_bash_c("rm -rf ./build && make -j2", 6),

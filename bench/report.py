@@ -10,9 +10,14 @@ import os
 import re
 import sys
 
-REQS = ["ls", "pipeline", "heredoc10k", "nested_bash_c"]
+REQS = ["ls", "git_status", "grep_head", "pipeline", "heredoc10k", "nested_bash_c"]
+# The budget is set for a typical request (issue: "on a typical request");
+# the other requests are stress cases, reported against the same line.
+TYPICAL = {"ls", "git_status", "grep_head"}
 REQ_LABEL = {
     "ls": "short `ls`",
+    "git_status": "`git status --short && git diff --stat`",
+    "grep_head": "`grep -rn 'TODO' src | head -n 20`",
     "pipeline": "long pipeline (16 stages)",
     "heredoc10k": "10 KiB heredoc",
     "nested_bash_c": "nested `bash -c` (6 levels)",
@@ -315,7 +320,8 @@ def main():
         tmin = hook.get("true." + r)
         minr = sgd["min_ms"] / tmin["min_ms"] if sgd and tmin else None
         if ratio is not None:
-            targets.append({"target": "hook latency ≤ 2× /bin/true (median), %s" % REQ_LABEL[r],
+            targets.append({"target": "hook latency ≤ 2× /bin/true (median), %s %s" %
+                            ("typical request:" if r in TYPICAL else "stress case (not a typical request):", REQ_LABEL[r]),
                             "measured": "%.2f× (%s; ratio of the minima %.2f×)" % (ratio, label, minr or 0),
                             "met": ratio <= 2.0,
                             "miss": None if ratio <= 2.0 else "%.0f %% over" % ((ratio / 2.0 - 1) * 100)})

@@ -67,7 +67,7 @@ CORPUS=${BENCH_CORPUS:-$ROOT/../shared/corpus/dev.tsv}
 python3 "$HERE/gen_inputs.py" "$W/in" --corpus "$CORPUS" --max-nesting "${MAXN:-16}" \
 	--max-ast-depth "${MAXD:-200}" --cwd "$W/proj"
 IN=$W/in
-REQS="ls pipeline heredoc10k nested_bash_c"
+REQS="ls git_status grep_head pipeline heredoc10k nested_bash_c"
 
 # ---- status of the subcommands still being built ---------------------------
 status_of() { # prints "built" or "placeholder"
