@@ -230,6 +230,7 @@ static struct {
 	size_t npaths;
 	char *home, *proj;
 	xpat *x;
+	char *pool;		/* every expanded glob, NUL-separated: one allocation */
 } pc;
 
 static int same(const char *a, const char *b)
@@ -241,9 +242,8 @@ static void pc_prepare(const sg_ir *ir, const sg_ruleset *rs)
 {
 	if (pc.rs == rs && pc.npaths == rs->npaths && same(pc.home, ir->home) && same(pc.proj, ir->project))
 		return;
-	for (size_t i = 0; pc.x && i < pc.npaths; i++)
-		free(pc.x[i].glob);
 	free(pc.x);
+	free(pc.pool);
 	free(pc.home);
 	free(pc.proj);
 	pc.rs = rs;
@@ -251,14 +251,18 @@ static void pc_prepare(const sg_ir *ir, const sg_ruleset *rs)
 	pc.home = ir->home ? sg_xstrdup(ir->home) : NULL;
 	pc.proj = ir->project ? sg_xstrdup(ir->project) : NULL;
 	pc.x = sg_xcalloc(rs->npaths + 1, sizeof *pc.x);
+	/* first the texts into one buffer (offsets: it may move while it
+	 * grows), then the pointers into it */
+	sg_buf b;
+	sg_buf_init(&b);
+	size_t *off = sg_xcalloc(rs->npaths + 1, sizeof *off);
 	for (size_t i = 0; i < rs->npaths; i++) {
 		const char *g = rs->paths[i].glob;
 		xpat *x = &pc.x[i];
-		sg_buf b;
-		sg_buf_init(&b);
+		size_t start = b.len;
 		if (g[0] == '~' && (g[1] == '/' || g[1] == 0)) {
 			if (!ir->home)
-				continue;
+				continue;	/* glob stays NULL: cannot apply */
 			sg_buf_adds(&b, ir->home);
 			sg_buf_adds(&b, g + 1);
 		} else if (!strchr(g, '/')) {
@@ -273,13 +277,22 @@ static void pc_prepare(const sg_ir *ir, const sg_ruleset *rs)
 		} else {
 			sg_buf_adds(&b, g);
 		}
-		x->glob = b.data;
-		x->len = b.len;
-		x->literal = !strchr(b.data, '*');
-		x->prefix = strcspn(b.data, "*?[");
-		if (x->base && b.data[0] == '*' && !strpbrk(b.data + 1, "*?["))
-			x->suffix = b.data + 1;
+		x->len = b.len - start;
+		off[i] = start + 1;	/* 0: no glob */
+		sg_buf_addc(&b, 0);
 	}
+	pc.pool = b.data;	/* NULL when no pattern applies */
+	for (size_t i = 0; i < rs->npaths; i++) {
+		xpat *x = &pc.x[i];
+		if (!off[i])
+			continue;
+		x->glob = pc.pool + off[i] - 1;
+		x->literal = !strchr(x->glob, '*');
+		x->prefix = strcspn(x->glob, "*?[");
+		if (x->base && x->glob[0] == '*' && !strpbrk(x->glob + 1, "*?["))
+			x->suffix = x->glob + 1;
+	}
+	free(off);
 }
 
 /* the path's components, split once per classification */
