@@ -50,7 +50,15 @@ LINK_LIBS = $(foreach l,$(patsubst -l%,%,$(filter -l%,$(PKG_LIBS))),$(call stati
 else
 LINK_LIBS = $(PKG_LIBS)
 endif
-override CFLAGS += -std=c11 -D_GNU_SOURCE -Iengine $(WARN) $(HARDEN) \
+# The runtime's parse-table lookups go through grammar_wrap.c's memo (GNU
+# ld's --wrap; the memo checks the runtime's entry size before it is used).
+# TS_WRAP=0, or another platform: the runtime's own lookup only.
+TS_WRAP ?= 1
+ifeq ($(TS_WRAP)$(UNAME_S),1Linux)
+TS_WRAP_CFLAGS := -DSG_TS_TABLE_WRAP
+TS_WRAP_LDFLAGS := -Wl,--wrap=ts_language_table_entry
+endif
+override CFLAGS += -std=c11 -D_GNU_SOURCE -Iengine $(WARN) $(HARDEN) $(TS_WRAP_CFLAGS) \
 	-DSG_BUILTIN_RULES=\"$(abspath rules)\" -DSG_DATADIR=\"$(DATADIR)\"
 
 # Platform files are chosen here, never with #ifdef inside functions:
@@ -109,7 +117,7 @@ $(B)/obj/%.o: engine/%.c $(wildcard engine/*.h) | $(B)/.deps
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
 $(B)/shellgate: $(OBJ) $(GRAMMAR_OBJ)
-	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) -o $@ $^ $(LINK_LIBS) -lm
+	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) $(TS_WRAP_LDFLAGS) -o $@ $^ $(LINK_LIBS) -lm
 
 # ---- sanitizer build used by make check -----------------------------------
 ASAN_CFLAGS = $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 $(SAN)
@@ -124,11 +132,14 @@ $(B)/asan/ts_scanner.o: $(GRAMMAR_SRC)/parser.c
 	$(CC) $(GRAMMAR_CFLAGS) -O1 $(SAN) -DTREE_SITTER_REUSE_ALLOCATOR -c $(GRAMMAR_SRC)/scanner.c -o $@
 ASAN_GRAMMAR_OBJ := $(B)/asan/ts_parser.o $(B)/asan/ts_scanner.o
 $(B)/asan/shellgate: $(ASAN_LIB_OBJ) $(B)/asan/main.o $(ASAN_GRAMMAR_OBJ)
-	$(CC) $(ASAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
+	$(CC) $(ASAN_CFLAGS) $(LDFLAGS) $(TS_WRAP_LDFLAGS) -o $@ $^ $(PKG_LIBS) -lm
 $(B)/asan/test_%: tests/unit/test_%.c $(wildcard tests/unit/*.h) $(ASAN_LIB_OBJ) $(ASAN_GRAMMAR_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Itests/unit -o $@ $< $(ASAN_LIB_OBJ) $(ASAN_GRAMMAR_OBJ) \
+	$(CC) $(ASAN_CFLAGS) $(PKG_CFLAGS) -Itests/unit $(TS_WRAP_LDFLAGS) -o $@ $< $(ASAN_LIB_OBJ) $(ASAN_GRAMMAR_OBJ) \
 		$(PKG_LIBS) $$(pkg-config --libs cmocka) -lm
+
+# test_grammar reads the grammar's TSLanguage (tree_sitter/parser.h)
+$(B)/asan/test_grammar: override CFLAGS += -I$(GRAMMAR_SRC)
 
 # test_agree shares the agreement check with fuzz/fuzz_agree.c
 $(B)/asan/test_agree: fuzz/agree.h
