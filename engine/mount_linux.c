@@ -5,9 +5,9 @@
  *
  * The new root is a tmpfs holding only what the plan names:
  *   system paths read-only, the project read-write (read-only for
- *   offline-audit), its protected entries read-only again, a fresh /tmp,
- *   /run and $HOME (tmpfs), a private /dev with only harmless nodes, a
- *   fresh /proc for the new pid namespace, and masks over secrets.
+ *   offline-audit), its protected entries read-only again, a fresh /tmp
+ *   and $HOME (tmpfs), an empty /run, a private /dev with only harmless
+ *   nodes, a fresh /proc for the new pid namespace, and masks over secrets.
  *
  * INVARIANTS
  *  - Every bind is nosuid and nodev (except the device nodes in /dev).
@@ -230,7 +230,6 @@ int sg_sandbox_plan_build(const sg_sandbox_spec *s, const char *proxy_sock, sg_s
 		goto out;
 	}
 	add_op(pl, SG_OP_TMPFS, NULL, "/tmp");
-	add_op(pl, SG_OP_TMPFS, NULL, "/run");
 	for (size_t i = 0; i < rd.n; i++)
 		plan_bind(pl, rd.v[i], 0);
 	if (!s->home || beneath(s->home, s->project)) {
@@ -400,7 +399,7 @@ static int do_op(xctx *x, const sg_sbx_op *o, unsigned tmp_mb)
 	case SG_OP_MASK_DIR:
 		return do_tmpfs(x, o->dst, "mode=0,size=4k,nr_inodes=1", MS_RDONLY | MS_NOEXEC);
 	case SG_OP_TMPFS:
-		snprintf(opts, sizeof opts, "mode=%s,size=%um", strcmp(o->dst, "/run") ? "0700" : "0755", tmp_mb);
+		snprintf(opts, sizeof opts, "mode=0700,size=%um", tmp_mb);
 		if (!strcmp(o->dst, "/tmp"))
 			snprintf(opts, sizeof opts, "mode=1777,size=%um", tmp_mb);
 		return do_tmpfs(x, o->dst, opts, 0);
@@ -522,6 +521,11 @@ int sg_sandbox_mount_tree(const sg_sbx_plan *pl, const char **step, const char *
 		r = setup_dev(&x);
 	if (r == 0)
 		*proc_ok = setup_proc() == 0;
+	/* /run is an empty directory of the read-only root: nothing in the
+	 * sandbox writes there (Landlock grants no write beneath it), and the
+	 * proxy socket's mount point is made below it. */
+	if (r == 0 && mkdir("/run", 0755) < 0)
+		r = fail(&x, "mkdir", "/run");
 	for (size_t i = 0; r == 0 && i < pl->n; i++)
 		r = do_op(&x, &pl->ops[i], pl->tmp_mb);
 	*old_fd = -1;
