@@ -206,9 +206,7 @@ int sg_cli_exec(int argc, char **argv)
 	sg_strvec doms = { 0 };
 	sg_buf err;
 	sg_buf_init(&err);
-	sg_profile_db *db = sg_profile_db_new();
-	memset(&prof, 0, sizeof prof);
-	if (sg_profile_db_load(db, o.rules, &err) < 0 || sg_profile_db_get(db, o.profile, &prof, &err) < 0) {
+	if (sg_profile_resolve(o.rules, o.profile, &prof, &err) < 0) {
 		fprintf(stderr, "shellgate: exec: %sthe command was not run\n", sg_buf_cstr(&err));
 		goto out;
 	}
@@ -242,7 +240,6 @@ int sg_cli_exec(int argc, char **argv)
 out:
 	sg_profile_free(&prof);
 	sg_strvec_free(&doms);
-	sg_profile_db_free(db);
 	sg_buf_free(&err);
 	return rc;
 }

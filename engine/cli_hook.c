@@ -310,16 +310,13 @@ static char *sandbox_rewrite(const hookopt *o, const sg_adapter *ad, const sg_ho
 		*why = "shellgate's own path is unknown";
 		return NULL;
 	}
-	sg_profile_db *db = sg_profile_db_new();
 	sg_profile prof;
 	sg_buf err;
 	sg_buf_init(&err);
-	memset(&prof, 0, sizeof prof);
-	int ok = sg_profile_db_load(db, NULL, &err) == 0 && sg_profile_db_get(db, profile, &prof, &err) == 0;
+	int ok = sg_profile_resolve(NULL, profile, &prof, &err) == 0;
 	if (!ok)
 		*why = sg_arena_printf(A, "sandbox profile '%s': %s", profile, sg_buf_cstr(&err));
 	sg_profile_free(&prof);
-	sg_profile_db_free(db);
 	sg_buf_free(&err);
 	if (!ok)
 		return NULL;

@@ -5,9 +5,9 @@
  *
  * The new root is a tmpfs holding only what the plan names:
  *   system paths read-only, the project read-write (read-only for
- *   offline-audit), its protected entries read-only again, a fresh /tmp,
- *   /run and $HOME (tmpfs), a private /dev with only harmless nodes, a
- *   fresh /proc for the new pid namespace, and masks over secrets.
+ *   offline-audit), its protected entries read-only again, a fresh /tmp
+ *   and $HOME (tmpfs), an empty /run, a private /dev with only harmless
+ *   nodes, a fresh /proc for the new pid namespace, and masks over secrets.
  *
  * INVARIANTS
  *  - Every bind is nosuid and nodev (except the device nodes in /dev).
@@ -31,6 +31,7 @@
 
 #include "sandbox.h"
 #include "sandbox_linux.h"
+#include "snapshot.h"
 
 /* The host root during setup; its parent is covered before the command
  * runs (a cover stacked on the old root itself would be what a later
@@ -110,6 +111,26 @@ static int expand_all(const sg_sandbox_spec *s, const sg_strvec *l, sg_strvec *o
 	return 0;
 }
 
+/* Pins every directory strictly between top and p (p beneath top). */
+static void plan_pins(sg_sbx_plan *pl, const char *top, const char *p)
+{
+	char anc[PATH_MAX];
+	size_t tlen = strlen(top);
+	for (const char *q = p + tlen + 1; (q = strchr(q, '/')); q++) {
+		size_t n = (size_t)(q - p);
+		if (n >= sizeof anc)
+			break;
+		memcpy(anc, p, n);
+		anc[n] = 0;
+		int dup = 0;
+		for (size_t k = 0; k < pl->n; k++)
+			if (pl->ops[k].kind == SG_OP_PIN && !strcmp(pl->ops[k].dst, anc))
+				dup = 1;
+		if (!dup)
+			add_op(pl, SG_OP_PIN, anc, anc);
+	}
+}
+
 /* Protected entries inside the project: read-only, and their ancestors
  * (below the project) pinned so that they cannot be renamed away. */
 static void plan_readonly(const sg_sandbox_spec *s, sg_sbx_plan *pl, const sg_strvec *ro)
@@ -119,21 +140,7 @@ static void plan_readonly(const sg_sandbox_spec *s, sg_sbx_plan *pl, const sg_st
 		struct stat st;
 		if (!beneath(p, s->project) || lstat(p, &st) < 0 || S_ISLNK(st.st_mode))
 			continue;
-		char anc[PATH_MAX];
-		size_t plen = strlen(s->project);
-		for (const char *q = p + plen + 1; (q = strchr(q, '/')); q++) {
-			size_t n = (size_t)(q - p);
-			if (n >= sizeof anc)
-				break;
-			memcpy(anc, p, n);
-			anc[n] = 0;
-			int dup = 0;
-			for (size_t k = 0; k < pl->n; k++)
-				if (pl->ops[k].kind == SG_OP_PIN && !strcmp(pl->ops[k].dst, anc))
-					dup = 1;
-			if (!dup)
-				add_op(pl, SG_OP_PIN, anc, anc);
-		}
+		plan_pins(pl, s->project, p);
 		add_op(pl, SG_OP_RO, p, p);
 	}
 }
@@ -149,6 +156,42 @@ static void plan_masks(const sg_sandbox_spec *s, sg_sbx_plan *pl, const sg_strve
 			continue;
 		add_op(pl, S_ISDIR(st.st_mode) ? SG_OP_MASK_DIR : SG_OP_MASK_FILE, NULL, p);
 	}
+}
+
+/*
+ * shellgate's own cache (rule-set snapshots, resolved profiles, seccomp
+ * filters) is trusted by later runs outside the sandbox, so no profile may
+ * expose it: wherever a bind would show it, it is masked, and when that
+ * bind is writable its ancestors below the bind are pinned so that it
+ * cannot be renamed away and recreated. It is created first when missing,
+ * so that the sandbox cannot create it either.
+ */
+static void plan_cache(sg_sbx_plan *pl)
+{
+	char dir[PATH_MAX], real[PATH_MAX];
+	if (sg_cache_dir(dir, sizeof dir) < 0)
+		return;
+	for (char *q = dir + 1; *q; q++)
+		if (*q == '/') {
+			*q = 0;
+			(void)mkdir(dir, 0700);
+			*q = '/';
+		}
+	(void)mkdir(dir, 0700);
+	if (!realpath(dir, real))
+		return;
+	const sg_sbx_op *top = NULL;
+	for (size_t i = 0; i < pl->n; i++) {
+		const sg_sbx_op *o = &pl->ops[i];
+		if ((o->kind == SG_OP_RO || o->kind == SG_OP_RW) && beneath(real, o->dst) &&
+		    (!top || strlen(o->dst) > strlen(top->dst)))
+			top = o;
+	}
+	if (!top)
+		return;
+	if (top->kind == SG_OP_RW && strcmp(top->dst, real))
+		plan_pins(pl, top->dst, real);
+	add_op(pl, SG_OP_MASK_DIR, NULL, real);
 }
 
 static int cmp_depth(const void *a, const void *b)
@@ -187,7 +230,6 @@ int sg_sandbox_plan_build(const sg_sandbox_spec *s, const char *proxy_sock, sg_s
 		goto out;
 	}
 	add_op(pl, SG_OP_TMPFS, NULL, "/tmp");
-	add_op(pl, SG_OP_TMPFS, NULL, "/run");
 	for (size_t i = 0; i < rd.n; i++)
 		plan_bind(pl, rd.v[i], 0);
 	if (!s->home || beneath(s->home, s->project)) {
@@ -211,6 +253,7 @@ int sg_sandbox_plan_build(const sg_sandbox_spec *s, const char *proxy_sock, sg_s
 	}
 	pl->mask_budget_hit = r;
 	plan_masks(s, pl, &mk);
+	plan_cache(pl);
 	if (proxy_sock)
 		add_op(pl, SG_OP_SOCK, proxy_sock, SG_SBX_PROXY_SOCK);
 	sort_ops(pl);
@@ -356,7 +399,7 @@ static int do_op(xctx *x, const sg_sbx_op *o, unsigned tmp_mb)
 	case SG_OP_MASK_DIR:
 		return do_tmpfs(x, o->dst, "mode=0,size=4k,nr_inodes=1", MS_RDONLY | MS_NOEXEC);
 	case SG_OP_TMPFS:
-		snprintf(opts, sizeof opts, "mode=%s,size=%um", strcmp(o->dst, "/run") ? "0700" : "0755", tmp_mb);
+		snprintf(opts, sizeof opts, "mode=0700,size=%um", tmp_mb);
 		if (!strcmp(o->dst, "/tmp"))
 			snprintf(opts, sizeof opts, "mode=1777,size=%um", tmp_mb);
 		return do_tmpfs(x, o->dst, opts, 0);
@@ -478,6 +521,11 @@ int sg_sandbox_mount_tree(const sg_sbx_plan *pl, const char **step, const char *
 		r = setup_dev(&x);
 	if (r == 0)
 		*proc_ok = setup_proc() == 0;
+	/* /run is an empty directory of the read-only root: nothing in the
+	 * sandbox writes there (Landlock grants no write beneath it), and the
+	 * proxy socket's mount point is made below it. */
+	if (r == 0 && mkdir("/run", 0755) < 0)
+		r = fail(&x, "mkdir", "/run");
 	for (size_t i = 0; r == 0 && i < pl->n; i++)
 		r = do_op(&x, &pl->ops[i], pl->tmp_mb);
 	*old_fd = -1;

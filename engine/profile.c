@@ -20,6 +20,8 @@
  * project's own rule file cannot define the sandbox it runs in.
  */
 #include <dirent.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,6 +33,7 @@
 
 #include "rules.h"
 #include "sandbox.h"
+#include "snapshot.h"
 
 /* ---- string vectors ------------------------------------------------------------- */
 
@@ -514,4 +517,174 @@ int sg_profile_db_get(const sg_profile_db *db, const char *name, sg_profile *out
 		return -1;
 	}
 	return 0;
+}
+
+/* ---- the resolved-profile cache ------------------------------------------------------ */
+
+/*
+ * `shellgate exec` resolves one profile per run, and finding it means
+ * reading every rule file of the trusted layers. The result is cached
+ * (snapshot.h keyed blobs) under a key of everything resolving reads: this
+ * executable, the built-in directory and each of its files, the user file
+ * and the --rules file (path and identity, absent ones too), and the name.
+ * Only a successful resolution is cached; an edited, added, removed,
+ * re-owned or chmod-ed file changes the key, and the next run parses again
+ * (and refuses again what it refused before).
+ */
+
+/* Layout of a cached profile: bump it with any change to sg_profile or to
+ * what resolving means (it is part of the key). */
+#define PROFILE_CACHE_TAG "profile-v1"
+#define NLISTS 8
+
+static void lists_of(sg_profile *p, sg_strvec *l[NLISTS])
+{
+	sg_strvec *v[NLISTS] = { &p->read, &p->write, &p->readonly, &p->mask,
+				 &p->env_allow, &p->env_deny, &p->env_pass, &p->domains };
+	memcpy(l, v, sizeof v);
+}
+
+static void put_u64(sg_buf *b, uint64_t v)
+{
+	sg_buf_add(b, (const char *)&v, sizeof v);
+}
+
+static void put_str(sg_buf *b, const char *s)
+{
+	put_u64(b, strlen(s));
+	sg_buf_add(b, s, strlen(s));
+}
+
+static void profile_encode(sg_profile *p, sg_buf *b)
+{
+	sg_strvec *l[NLISTS];
+	lists_of(p, l);
+	put_str(b, p->name);
+	put_str(b, p->origin);
+	for (size_t i = 0; i < NLISTS; i++) {
+		put_u64(b, l[i]->n);
+		for (size_t k = 0; k < l[i]->n; k++)
+			put_str(b, l[i]->v[k]);
+	}
+	uint64_t sc[] = { (uint64_t)p->project_rw, p->home, p->net, (uint64_t)p->net_private,
+			  (uint64_t)p->ptrace_inside, p->umask, p->tmp_mb };
+	for (size_t i = 0; i < sizeof sc / sizeof sc[0]; i++)
+		put_u64(b, sc[i]);
+	for (size_t i = 0; i < SG_RL_COUNT; i++) {
+		put_u64(b, (uint64_t)p->rl_set[i]);
+		put_u64(b, p->rl[i]);
+	}
+}
+
+typedef struct rd {
+	const char *p;
+	size_t left;
+	int bad;
+} rd;
+
+static uint64_t get_u64(rd *r, uint64_t max)
+{
+	uint64_t v = 0;
+	if (r->left < sizeof v) {
+		r->bad = 1;
+		return 0;
+	}
+	memcpy(&v, r->p, sizeof v);
+	r->p += sizeof v;
+	r->left -= sizeof v;
+	if (v > max)
+		r->bad = 1;
+	return v > max ? 0 : v;
+}
+
+/* A heap copy of the next string; NULL (and bad) when it does not fit. */
+static char *get_str(rd *r)
+{
+	size_t n = (size_t)get_u64(r, SG_MAX_RULE_FILE);
+	if (r->bad || n > r->left || memchr(r->p, 0, n)) {
+		r->bad = 1;
+		return NULL;
+	}
+	char *s = sg_xstrndup(r->p, n);
+	r->p += n;
+	r->left -= n;
+	return s;
+}
+
+/* Decodes what profile_encode wrote; 0, or -1 with *p freed. Every count
+ * and value is checked as the parser would: a cache file is data too. */
+static int profile_decode(const char *data, size_t len, sg_profile *p)
+{
+	rd r = { data, len, 0 };
+	sg_strvec *l[NLISTS];
+	memset(p, 0, sizeof *p);
+	lists_of(p, l);
+	p->name = get_str(&r);
+	p->origin = get_str(&r);
+	for (size_t i = 0; i < NLISTS && !r.bad; i++) {
+		size_t n = (size_t)get_u64(&r, SG_SBX_MAX_LIST);
+		for (size_t k = 0; k < n && !r.bad; k++) {
+			char *s = get_str(&r);
+			if (s && !*s)
+				r.bad = 1;
+			if (s && !r.bad)
+				sg_strvec_push(l[i], s);
+			free(s);
+		}
+	}
+	p->project_rw = (int)get_u64(&r, 1);
+	p->home = (sg_home_mode)get_u64(&r, SG_HOME_RO);
+	p->net = (sg_net_mode)get_u64(&r, SG_NET_ALLOW);
+	p->net_private = (int)get_u64(&r, 1);
+	p->ptrace_inside = (int)get_u64(&r, 1);
+	p->umask = (unsigned)get_u64(&r, 0777);
+	p->tmp_mb = (unsigned)get_u64(&r, 1u << 20);
+	for (size_t i = 0; i < SG_RL_COUNT; i++) {
+		p->rl_set[i] = (int)get_u64(&r, 1);
+		p->rl[i] = get_u64(&r, UINT64_MAX);
+	}
+	if (r.bad || r.left || !p->name || !p->origin || p->tmp_mb < 1) {
+		sg_profile_free(p);
+		return -1;
+	}
+	return 0;
+}
+
+static int profile_key(const char *extra, const char *name, uint64_t *key)
+{
+	uint64_t k;
+	if (sg_cache_key_init(PROFILE_CACHE_TAG, &k) < 0)
+		return -1;
+	k = sg_cache_key_dir(k, sg_rules_builtin_dir());
+	k = sg_cache_key_file(k, sg_rules_user_file());
+	k = sg_cache_key_file(k, extra);
+	*key = sg_cache_key_str(k, name);
+	return 0;
+}
+
+int sg_profile_resolve(const char *extra, const char *name, sg_profile *out, sg_buf *err)
+{
+	uint64_t key;
+	int cached = profile_key(extra, name, &key) == 0;
+	char *data;
+	size_t len;
+	memset(out, 0, sizeof *out);
+	if (cached && sg_cache_blob_load("profile", key, &data, &len) == 0) {
+		int r = profile_decode(data, len, out);
+		free(data);
+		if (r == 0 && !strcmp(out->name, name))
+			return 0;
+		sg_profile_free(out);
+	}
+	sg_profile_db *db = sg_profile_db_new();
+	int rc = sg_profile_db_load(db, extra, err) < 0 || sg_profile_db_get(db, name, out, err) < 0 ? -1 : 0;
+	sg_profile_db_free(db);
+	if (rc == 0 && cached) {
+		sg_buf b;
+		sg_buf_init(&b);
+		profile_encode(out, &b);
+		sg_cache_blob_save("profile", key, b.data, b.len);
+		sg_buf_free(&b);
+	}
+	return rc;
 }

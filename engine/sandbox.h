@@ -113,6 +113,11 @@ int sg_profile_db_add_file(sg_profile_db *db, const char *path, int missing_ok, 
 int sg_profile_db_load(sg_profile_db *db, const char *extra, sg_buf *err);
 /* Resolves NAME into *out (zeroed first). 0, or -1 with a message in err. */
 int sg_profile_db_get(const sg_profile_db *db, const char *name, sg_profile *out, sg_buf *err);
+/* What exec uses: the built-in dir, the user file and extra (may be NULL)
+ * resolved for NAME into *out, as sg_profile_db_load plus _get do, through
+ * a cache of resolved profiles keyed by every file they read (profile.c).
+ * 0, or -1 with a message in err. */
+int sg_profile_resolve(const char *extra, const char *name, sg_profile *out, sg_buf *err);
 /* Names defined, in order of first definition (borrowed from db). */
 size_t sg_profile_db_names(const sg_profile_db *db, const char **names, size_t max);
 

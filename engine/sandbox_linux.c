@@ -69,8 +69,7 @@ typedef struct launch {
 	sg_sbx_plan plan;
 	char **env;
 	int errp[2], alive[2];
-	int bpfp[2];		/* P0 -> P1: the seccomp program, made while P1 mounts */
-	void *bpf;		/* in P1 and P2: that program */
+	void *bpf;		/* the seccomp program (P0 gets it, P1 and P2 inherit it) */
 	size_t bpf_len;
 	int use_ns, netns, ll_abi, seccomp_ok;
 	int proxy_port;		/* degraded allow mode: host loopback port */
@@ -196,46 +195,6 @@ static void close_others(const int *keep, size_t n)
 		next = (unsigned)lo + 1;
 	}
 	syscall(SYS_close_range, next, ~0U, 0);
-}
-
-/* P0: makes the filter and hands it to P1 (length, then bytes); a length
- * of 0 says it could not be made, and P1 then refuses to start the command. */
-static void send_filter(launch *L)
-{
-	void *prog = NULL;
-	size_t len = 0;
-	if (sg_sandbox_seccomp_compile(L->s->prof->ptrace_inside && L->ll_abi > 0, &prog, &len) < 0)
-		len = 0;
-	uint32_t n = (uint32_t)len;
-	/* P1 may already be gone (its setup failed): no SIGPIPE for that */
-	struct sigaction ign, old;
-	memset(&ign, 0, sizeof ign);
-	ign.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &ign, &old);
-	(void)sg_write_all(L->bpfp[1], (const char *)&n, sizeof n);
-	if (len)
-		(void)sg_write_all(L->bpfp[1], prog, len);
-	sigaction(SIGPIPE, &old, NULL);
-	free(prog);
-	close(L->bpfp[1]);
-	L->bpfp[1] = -1;
-}
-
-/* P1, before it forks the command: the filter P0 made. */
-static void receive_filter(launch *L)
-{
-	uint32_t n = 0;
-	int ok = sg_read_full(L->bpfp[0], &n, sizeof n) == 0 && n > 0 && n <= SG_SECCOMP_MAX_BPF;
-	if (ok) {
-		L->bpf = sg_xmalloc(n);
-		ok = sg_read_full(L->bpfp[0], L->bpf, n) == 0;
-		L->bpf_len = n;
-	}
-	close(L->bpfp[0]);
-	if (!ok) {
-		report_send(L, R_SETUP, EPROTO, "seccomp filter: not received from the launcher");
-		_exit(SG_SBX_EXIT_SETUP);
-	}
 }
 
 /* Returns the descriptor for sg_sandbox_detach_old_root, or -1. */
@@ -376,7 +335,7 @@ static void p1_main(launch *L)
 	struct pollfd pf = { L->alive[0], POLLIN, 0 };
 	if (poll(&pf, 1, 0) != 0)	/* P0 already gone: do nothing */
 		_exit(SG_SBX_EXIT_SETUP);
-	int keep[] = { L->errp[1], L->alive[0], L->bpfp[0] };
+	int keep[] = { L->errp[1], L->alive[0] };
 	close_others(keep, sizeof keep / sizeof *keep);
 	int old_fd = L->use_ns ? setup_ns(L) : -1;
 	int fwd = -1, cp[2] = { -1, -1 };
@@ -390,10 +349,6 @@ static void p1_main(launch *L)
 		chld_pipe = cp[1];
 	}
 	install_forwarding();
-	if (L->seccomp_ok)
-		receive_filter(L);
-	else
-		close(L->bpfp[0]);
 	pid_t cmd = fork();
 	if (cmd < 0) {
 		report_send(L, R_SETUP, errno, "fork");
@@ -551,6 +506,11 @@ static int check_layers(launch *L)
 		fprintf(stderr, "shellgate: exec: seccomp is unavailable (%s); refusing to run\n", strerror(-sc));
 		return -1;
 	}
+	int r = sg_sandbox_seccomp_program(s->prof->ptrace_inside && L->ll_abi > 0, &L->bpf, &L->bpf_len);
+	if (r < 0) {
+		fprintf(stderr, "shellgate: exec: cannot build the seccomp filter (%s); refusing to run\n", strerror(-r));
+		return -1;
+	}
 	return 0;
 }
 
@@ -562,13 +522,13 @@ int sg_sandbox_run(const sg_sandbox_spec *s)
 	L.uid = getuid();
 	L.gid = getgid();
 	L.use_ns = 1;
-	L.errp[0] = L.errp[1] = L.alive[0] = L.alive[1] = L.bpfp[0] = L.bpfp[1] = -1;
+	L.errp[0] = L.errp[1] = L.alive[0] = L.alive[1] = -1;
 	int rc = SG_SBX_EXIT_SETUP, pidfd = -1;
 	sg_sandbox_guard guard;
 	sg_sandbox_guard_begin(&guard, s->prof, s->project);
 	if (check_layers(&L) < 0 || prepare(&L, s) < 0)
 		goto out;
-	if (pipe2(L.errp, O_CLOEXEC) < 0 || pipe2(L.alive, O_CLOEXEC) < 0 || pipe2(L.bpfp, O_CLOEXEC) < 0)
+	if (pipe2(L.errp, O_CLOEXEC) < 0 || pipe2(L.alive, O_CLOEXEC) < 0)
 		goto out;
 	fflush(NULL);
 	pid_t pid = spawn(&L, &pidfd);
@@ -580,10 +540,6 @@ int sg_sandbox_run(const sg_sandbox_spec *s)
 		goto out;
 	}
 	fwd_pid = pid;
-	close(L.bpfp[0]);
-	L.bpfp[0] = -1;
-	if (L.seccomp_ok)
-		send_filter(&L);	/* while P1 builds the mount tree */
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_sigaction = on_parent_signal;
@@ -604,14 +560,13 @@ out:
 			close(L.errp[i]);
 		if (L.alive[i] >= 0)
 			close(L.alive[i]);
-		if (L.bpfp[i] >= 0)
-			close(L.bpfp[i]);
 	}
 	if (pidfd >= 0)
 		close(pidfd);
 	sg_netproxy_free(L.proxy);
 	sg_sandbox_plan_free(&L.plan);
 	sg_sandbox_env_free(L.env);
+	free(L.bpf);
 	return rc;
 }
 

@@ -15,10 +15,13 @@
 int sg_sandbox_seccomp_install(int allow_ptrace);
 /* The same filter as a BPF program (heap, *len bytes; free it), and its
  * loading (no_new_privs must be set). 0 or -errno. */
-/* Larger is refused; below a pipe's capacity, so P0 hands it over without
- * waiting for P1 (the filter is about 1-2 KiB). */
+/* Larger is refused (the filter is about 2-3 KiB). */
 #define SG_SECCOMP_MAX_BPF (32u << 10)
 int sg_sandbox_seccomp_compile(int allow_ptrace, void **prog, size_t *len);
+/* What exec uses: the compiled program from the cache of filters (keyed by
+ * this executable, the kernel and allow_ptrace), compiled and cached on a
+ * miss. Same contract as sg_sandbox_seccomp_compile. */
+int sg_sandbox_seccomp_program(int allow_ptrace, void **prog, size_t *len);
 int sg_sandbox_seccomp_load(const void *prog, size_t len);
 /* 0 when seccomp filters are supported, else -errno. */
 int sg_sandbox_seccomp_available(void);

@@ -29,6 +29,7 @@
 #include <sys/ioctl.h>
 #include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 #include <linux/seccomp.h>
 
 #include <seccomp.h>
@@ -36,6 +37,7 @@
 #include "sandbox.h"
 #include "sandbox_linux.h"
 #include "sg.h"
+#include "snapshot.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -212,6 +214,43 @@ int sg_sandbox_seccomp_compile(int allow_ptrace, void **prog, size_t *len)
 	}
 	if (fd >= 0)
 		close(fd);
+	return r;
+}
+
+/* Tag of a cached filter, part of its key. The rules above reach the key
+ * through the executable's identity (any rebuild changes it). */
+#define FILTER_CACHE_TAG "seccomp-v1"
+
+/*
+ * libseccomp's output depends on the library (linked into this executable),
+ * the architecture and the kernel's seccomp API level, which it probes. The
+ * key therefore holds the executable's identity, the kernel's release,
+ * version and machine, and allow_ptrace. A cached program is only taken
+ * from a private file of ours (snapshot.h) and is checked for shape like
+ * any program before loading.
+ */
+int sg_sandbox_seccomp_program(int allow_ptrace, void **prog, size_t *len)
+{
+	uint64_t key;
+	struct utsname u;
+	int cached = sg_cache_key_init(FILTER_CACHE_TAG, &key) == 0 && uname(&u) == 0;
+	if (cached) {
+		key = sg_cache_key_str(sg_cache_key_str(sg_cache_key_str(key, u.release), u.version), u.machine);
+		key = sg_cache_key_str(key, allow_ptrace ? "ptrace allowed" : "ptrace denied");
+		char *data;
+		size_t n;
+		if (sg_cache_blob_load("seccomp", key, &data, &n) == 0) {
+			if (n && n <= SG_SECCOMP_MAX_BPF && n % sizeof(struct sock_filter) == 0) {
+				*prog = data;
+				*len = n;
+				return 0;
+			}
+			free(data);
+		}
+	}
+	int r = sg_sandbox_seccomp_compile(allow_ptrace, prog, len);
+	if (r == 0 && cached)
+		sg_cache_blob_save("seccomp", key, *prog, *len);
 	return r;
 }
 

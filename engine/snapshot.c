@@ -21,6 +21,16 @@
  * its text (pcre2_serialize_encode; decoded on first use per process). The
  * per-process pattern state (rs->pat_rt) is on the heap, never in the file,
  * so the mapping is only read.
+ *
+ * Beside the snapshots, the same directory holds keyed blobs for exec
+ * (sg_cache_blob_*: the resolved profile, the compiled seccomp filter):
+ * KIND-KEY.bin, a header (magic, key, length, hash of header and bytes)
+ * then the bytes. Their keys start from a tag naming the kind and its
+ * layout version, mixed with the blob magic and this executable's
+ * identity, then whatever the caller's value depends on; a blob is read
+ * under the same trust checks as a snapshot (private directory, private
+ * regular file of ours, not a symlink) and only when header and hash
+ * match. The sandbox never shows this directory (mount_linux.c).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -37,6 +47,9 @@
 #include "snapshot.h"
 
 #define SNAP_MAGIC "SGSNAP03"
+/* Keyed blobs (sg_cache_blob_*): a new layout gets a new magic, which is
+ * also mixed into every blob key, so old files are never read. */
+#define BLOB_MAGIC "SGBLOB01"
 #define SNAP_HDR 4096			/* the region starts page-aligned in the file */
 #define SNAP_MAX_AGE (7 * 24 * 3600)	/* older snapshots are removed when one is saved */
 
@@ -157,7 +170,7 @@ int sg_snapshot_key(const sg_config *cfg, const char *builtin_dir, const char *u
 
 /* ---- files ---------------------------------------------------------------- */
 
-static int cache_dir(char *buf, size_t n)
+int sg_cache_dir(char *buf, size_t n)
 {
 	const char *x = getenv("XDG_CACHE_HOME");
 	const char *h = getenv("HOME");
@@ -192,7 +205,7 @@ int sg_snapshot_load(uint64_t key, sg_ruleset *rs, sg_region **region, sg_buf *l
 {
 	char dir[PATH_MAX - 64], path[PATH_MAX];
 	struct stat st;
-	if (cache_dir(dir, sizeof dir) < 0 || stat(dir, &st) < 0 || !private_ok(&st, 1))
+	if (sg_cache_dir(dir, sizeof dir) < 0 || stat(dir, &st) < 0 || !private_ok(&st, 1))
 		return -1;
 	snprintf(path, sizeof path, "%s/snap-%016llx.bin", dir, (unsigned long long)key);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -229,7 +242,7 @@ int sg_snapshot_load(uint64_t key, sg_ruleset *rs, sg_region **region, sg_buf *l
 	return 0;
 }
 
-static void cleanup_old(const char *dir, const char *keep)
+static void cleanup_old(const char *dir, const char *prefix, const char *keep)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -237,7 +250,7 @@ static void cleanup_old(const char *dir, const char *keep)
 	time_t now = time(NULL);
 	struct dirent *e;
 	while ((e = readdir(d))) {
-		if (strncmp(e->d_name, "snap-", 5) || !strcmp(e->d_name, keep))
+		if (strncmp(e->d_name, prefix, strlen(prefix)) || !strcmp(e->d_name, keep))
 			continue;
 		char p[PATH_MAX + 256];
 		struct stat st;
@@ -248,13 +261,10 @@ static void cleanup_old(const char *dir, const char *keep)
 	closedir(d);
 }
 
-void sg_snapshot_save(uint64_t key, sg_ruleset *rs, sg_region *region, const sg_buf *log)
+/* mkdir -p of the cache directory, private; 0 when it is usable. */
+static int private_dir(char *dir)
 {
-	char dir[PATH_MAX - 64], path[PATH_MAX], tmp[PATH_MAX];
 	struct stat st;
-	if (!region || region->fd_backed || rs->broken || cache_dir(dir, sizeof dir) < 0)
-		return;
-	/* mkdir -p, private */
 	char *slash = strrchr(dir, '/');
 	if (slash && slash != dir) {
 		*slash = 0;
@@ -262,8 +272,37 @@ void sg_snapshot_save(uint64_t key, sg_ruleset *rs, sg_region *region, const sg_
 		*slash = '/';
 	}
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -1;
+	return stat(dir, &st) == 0 && private_ok(&st, 1) ? 0 : -1;
+}
+
+/* Writes head then body to DIR/KIND-KEY.bin through a private temporary
+ * file and a rename, so that a reader sees the old file or the whole new
+ * one; removes old files of the same kind. Silent on failure. */
+static void save_file(const char *dir, const char *kind, uint64_t key, const void *head, size_t hlen,
+		      const void *body, size_t blen)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	snprintf(path, sizeof path, "%s/%s-%016llx.bin", dir, kind, (unsigned long long)key);
+	snprintf(tmp, sizeof tmp, "%s/.tmp-%s-%016llx-%ld", dir, kind, (unsigned long long)key, (long)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
 		return;
-	if (stat(dir, &st) < 0 || !private_ok(&st, 1))
+	int ok = sg_write_all(fd, head, hlen) == 0 && sg_write_all(fd, body, blen) == 0;
+	ok = close(fd) == 0 && ok;
+	if (!ok || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return;
+	}
+	char prefix[64];
+	snprintf(prefix, sizeof prefix, "%s-", kind);
+	cleanup_old(dir, prefix, strrchr(path, '/') + 1);
+}
+
+void sg_snapshot_save(uint64_t key, sg_ruleset *rs, sg_region *region, const sg_buf *log)
+{
+	char dir[PATH_MAX - 64];
+	if (!region || region->fd_backed || rs->broken || sg_cache_dir(dir, sizeof dir) < 0 || private_dir(dir) < 0)
 		return;
 	/* the copy of the rule-set header and the log go into the region too */
 	sg_match_serialize_all(rs);
@@ -285,19 +324,99 @@ void sg_snapshot_save(uint64_t key, sg_ruleset *rs, sg_region *region, const sg_
 	h.log_len = logc ? log->len : 0;
 	h.sizeof_rs = sizeof(sg_ruleset);
 	h.check = hdr_check(&h);
-	snprintf(path, sizeof path, "%s/snap-%016llx.bin", dir, (unsigned long long)key);
-	snprintf(tmp, sizeof tmp, "%s/.tmp-%016llx-%ld", dir, (unsigned long long)key, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return;
 	char page[SNAP_HDR];
 	memset(page, 0, sizeof page);
 	memcpy(page, &h, sizeof h);
-	int ok = sg_write_all(fd, page, sizeof page) == 0 && sg_write_all(fd, region->base, region->used) == 0;
-	ok = close(fd) == 0 && ok;
-	if (!ok || rename(tmp, path) < 0) {
-		unlink(tmp);
-		return;
+	save_file(dir, "snap", key, page, sizeof page, region->base, region->used);
+}
+
+/* ---- keyed blobs ------------------------------------------------------------ */
+
+typedef struct blob_hdr {
+	char magic[8];
+	uint64_t key;
+	uint64_t len;			/* bytes after the header */
+	uint64_t check;			/* hash of the fields above and of the bytes */
+} blob_hdr;
+
+static uint64_t blob_check(const blob_hdr *h, const void *data)
+{
+	blob_hdr c = *h;
+	c.check = 0;
+	return mix(mix(0x84222325cbf29ce4ULL, &c, sizeof c), data, (size_t)h->len);
+}
+
+int sg_cache_key_init(const char *tag, uint64_t *key)
+{
+	const char *off = getenv("SHELLGATE_NO_SNAPSHOT");
+	char exe[PATH_MAX];
+	if ((off && *off && strcmp(off, "0")) || !sg_self_exe(exe, sizeof exe))
+		return -1;
+	*key = mix_file(mix_str(mix_str(0xcbf29ce484222325ULL, BLOB_MAGIC), tag), exe);
+	return 0;
+}
+
+uint64_t sg_cache_key_str(uint64_t key, const char *s)
+{
+	return mix_str(key, s);
+}
+
+uint64_t sg_cache_key_file(uint64_t key, const char *path)
+{
+	return mix_file(key, path);
+}
+
+uint64_t sg_cache_key_dir(uint64_t key, const char *dir)
+{
+	return mix_dir(key, dir);
+}
+
+int sg_cache_blob_load(const char *kind, uint64_t key, char **data, size_t *len)
+{
+	char dir[PATH_MAX - 64], path[PATH_MAX];
+	struct stat st;
+	blob_hdr h;
+	*data = NULL;
+	*len = 0;
+	if (sg_cache_dir(dir, sizeof dir) < 0 || stat(dir, &st) < 0 || !private_ok(&st, 1))
+		return -1;
+	snprintf(path, sizeof path, "%s/%s-%016llx.bin", dir, kind, (unsigned long long)key);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return -1;
+	char *buf = NULL;
+	int ok = fstat(fd, &st) == 0 && private_ok(&st, 0) && st.st_size >= (off_t)sizeof h &&
+		 (uint64_t)st.st_size - sizeof h <= SG_CACHE_BLOB_MAX;
+	if (ok) {
+		buf = sg_xmalloc((size_t)st.st_size);
+		ok = sg_read_full(fd, buf, (size_t)st.st_size) == 0;
 	}
-	cleanup_old(dir, strrchr(path, '/') + 1);
+	close(fd);
+	if (ok) {
+		memcpy(&h, buf, sizeof h);
+		ok = !memcmp(h.magic, BLOB_MAGIC, 8) && h.key == key && h.len == (uint64_t)st.st_size - sizeof h &&
+		     h.check == blob_check(&h, buf + sizeof h);
+	}
+	if (!ok) {
+		free(buf);
+		return -1;
+	}
+	memmove(buf, buf + sizeof h, (size_t)h.len);
+	*data = buf;
+	*len = (size_t)h.len;
+	return 0;
+}
+
+void sg_cache_blob_save(const char *kind, uint64_t key, const void *data, size_t len)
+{
+	char dir[PATH_MAX - 64];
+	if (len > SG_CACHE_BLOB_MAX || sg_cache_dir(dir, sizeof dir) < 0 || private_dir(dir) < 0)
+		return;
+	blob_hdr h;
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, BLOB_MAGIC, 8);
+	h.key = key;
+	h.len = len;
+	h.check = blob_check(&h, data);
+	save_file(dir, kind, key, &h, sizeof h, data, len);
 }

@@ -203,6 +203,21 @@ else
 	notok "survive the death of shellgate" "could not find the shellgate process"
 fi
 
+# shellgate's cache (resolved profiles, seccomp filters, rule snapshots) is
+# trusted by the next run outside: even where a profile shows it (here it
+# lies in the writable project), it stays hidden and cannot be swapped.
+as_user mkdir -p -m 700 "$P/xdg/cache/shellgate"
+SBX_ENV="XDG_CACHE_HOME=$P/xdg/cache"
+sbx -- /bin/true >/dev/null 2>&1	# fills the cache
+attempt "the cache of shellgate is hidden and cannot be replaced" no \
+	"ls xdg/cache/shellgate 2>/dev/null | grep -q bin && echo ESCAPED-READ
+	 touch xdg/cache/shellgate/x 2>/dev/null && echo ESCAPED-WRITE
+	 mv xdg xdg2 2>/dev/null && echo ESCAPED-RENAME
+	 mv xdg/cache xdg/c2 2>/dev/null && echo ESCAPED-RENAME2
+	 mv xdg/cache/shellgate xdg/cache/s2 2>/dev/null && echo ESCAPED-RENAME3
+	 true" "ls '$P/xdg/cache/shellgate' | grep -q '^profile-' && test ! -e '$P/xdg/cache/shellgate/x'"
+SBX_ENV=""
+
 cat > "$WORK/tight.json" <<'JSON'
 { "format": 1, "sandbox": { "profiles": { "tight": { "extends": "default",
   "rlimits": { "nproc": 64, "as": "1G", "fsize": "10M", "cpu": 20 } } } } }

@@ -9,7 +9,9 @@
  * unfiltered runs are filtered already, and only that comparison is
  * skipped (test_probes_tell, with the reason).
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/keyctl.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -24,6 +26,7 @@
 #include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 
@@ -296,6 +299,83 @@ static void test_compiled_program(void **state)
 	free(prog);
 }
 
+/* The one cached program file in dir (path into buf), its inode in *ino. */
+static int cached_file(const char *dir, char *buf, size_t n, ino_t *ino)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int found = 0;
+	struct stat st;
+	while (d && (e = readdir(d)))
+		if (!strncmp(e->d_name, "seccomp-", 8)) {
+			snprintf(buf, n, "%s/%s", dir, e->d_name);
+			found++;
+		}
+	if (d)
+		closedir(d);
+	if (found != 1 || stat(buf, &st) < 0)
+		return -1;
+	*ino = st.st_ino;
+	return 0;
+}
+
+static void same_as_compiled(int allow_ptrace)
+{
+	void *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+	assert_int_equal(sg_sandbox_seccomp_program(allow_ptrace, &a, &na), 0);
+	assert_int_equal(sg_sandbox_seccomp_compile(allow_ptrace, &b, &nb), 0);
+	assert_true(na == nb && !memcmp(a, b, na));
+	free(a);
+	free(b);
+}
+
+/* exec takes the program from a cache of filters: a miss compiles and
+ * writes it, a hit reads it back unchanged (the file is not rewritten),
+ * and a damaged file is never loaded (the next call compiles again). */
+static void test_cached_program(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/sg-seccomp-cache.XXXXXX", dir[256], file[PATH_MAX];
+	ino_t ino1, ino2;
+	assert_non_null(mkdtemp(tmpl));
+	setenv("XDG_CACHE_HOME", tmpl, 1);
+	unsetenv("SHELLGATE_NO_SNAPSHOT");
+	snprintf(dir, sizeof dir, "%s/shellgate", tmpl);
+	same_as_compiled(0);
+	assert_int_equal(cached_file(dir, file, sizeof file, &ino1), 0);
+	same_as_compiled(0);
+	assert_int_equal(cached_file(dir, file, sizeof file, &ino2), 0);
+	assert_true(ino1 == ino2);	/* a hit */
+	/* flip one byte of the program: the checksum refuses it */
+	int fd = open(file, O_RDWR);
+	assert_true(fd >= 0);
+	unsigned char c;
+	off_t end = lseek(fd, 0, SEEK_END);
+	assert_int_equal(pread(fd, &c, 1, end - 1), 1);
+	c ^= 0x80;
+	assert_int_equal(pwrite(fd, &c, 1, end - 1), 1);
+	close(fd);
+	same_as_compiled(0);
+	assert_int_equal(cached_file(dir, file, sizeof file, &ino2), 0);
+	assert_true(ino1 != ino2);	/* rewritten */
+	/* with ptrace allowed: another key, another program */
+	same_as_compiled(1);
+	unlink(file);
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	while (d && (e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			snprintf(file, sizeof file, "%s/%s", dir, e->d_name);
+			unlink(file);
+		}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+	rmdir(tmpl);
+	unsetenv("XDG_CACHE_HOME");
+}
+
 static void test_foreign_abi_killed(void **state)
 {
 	(void)state;
@@ -325,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_tiocsti_full_width),
 		cmocka_unit_test(test_foreign_abi_killed),
 		cmocka_unit_test(test_compiled_program),
+		cmocka_unit_test(test_cached_program),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
