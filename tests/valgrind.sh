@@ -45,6 +45,20 @@ for req in '{"session_id":"s","hook_event_name":"PreToolUse","tool_name":"Bash",
 		notok "hook claude: exit $rc" "$(grep -v '^$' "$tmp/err" | head -20)"
 	fi
 done
+# exec up to the point where it would start the sandbox: profile resolved
+# from the rule files (cold: cache written) and from the cache (warm).
+# valgrind cannot follow the clone3/Landlock steps that come after.
+mkdir -p "$tmp/proj" "$tmp/cache"
+for pass in cold warm; do
+	# shellcheck disable=SC2086
+	XDG_CACHE_HOME="$tmp/cache" $vg "$bin" exec --explain --project "$tmp/proj" -- /bin/true >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && grep -q '^profile ' "$tmp/out"; then
+		ok "exec --explain ($pass profile cache): no leak or memory error"
+	else
+		notok "exec --explain ($pass): exit $rc" "$(grep -v '^$' "$tmp/err" | head -20)"
+	fi
+done
 echo "1..$_tap_n"
 echo "$((_tap_n - _tap_fail)) passed, $_tap_fail failed, 0 skipped"
 [ "$_tap_fail" -eq 0 ]
