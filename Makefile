@@ -116,8 +116,38 @@ $(B)/obj/%.o: engine/%.c $(wildcard engine/*.h) | $(B)/.deps
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(PKG_CFLAGS) -c $< -o $@
 
+# Linux, STATIC=1: a static-pie binary when every library has a static
+# archive (no dynamic loader at start-up: a hook is a whole process per
+# command). Debian ships cJSON only as a shared library, so cjson/fetch.sh
+# builds libcjson.a from Debian's source package of the installed version;
+# when it cannot, the binary links libcjson.so and the build says so.
+# make check-valgrind links a dynamic twin ($(B)/dyn/shellgate): memcheck
+# cannot replace malloc in a static binary.
+DYN_LINK = $(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) $(TS_WRAP_LDFLAGS) -o $@ $(OBJ) $(GRAMMAR_OBJ) $(LINK_LIBS) -lm
+ifeq ($(STATIC)$(UNAME_S),1Linux)
+CJSON_A := $(B)/cjson/libcjson.a
+STATIC_LIBS = $(filter-out -lcjson,$(LINK_LIBS))
+$(B)/cjson/.stamp: cjson/fetch.sh | $(B)/.deps
+	@mkdir -p $(@D)
+	@sh cjson/fetch.sh $(B)/cjson || { rm -f $(CJSON_A); \
+		echo "make: no static cJSON (see above): build/shellgate will link libcjson.so (slower start-up)" >&2; }
+	@touch $@
+$(B)/shellgate: $(OBJ) $(GRAMMAR_OBJ) $(B)/cjson/.stamp
+	@if [ -f $(CJSON_A) ] && [ -z "$(filter -l%,$(STATIC_LIBS))" ]; then \
+		echo "$(CC) -static-pie ... -o $@"; \
+		$(CC) $(CFLAGS) -static-pie -Wl,-z,relro,-z,now -Wl,-z,noexecstack $(LDFLAGS) $(TS_WRAP_LDFLAGS) \
+			-o $@ $(OBJ) $(GRAMMAR_OBJ) $(CJSON_A) $(STATIC_LIBS) -lm 2>$(B)/link.log || { cat $(B)/link.log >&2; exit 1; }; \
+		grep -v "getaddrinfo' in statically linked\|in function .dial.:" $(B)/link.log >&2 || true; \
+	else \
+		echo "$(DYN_LINK)"; $(DYN_LINK); \
+	fi
+else
 $(B)/shellgate: $(OBJ) $(GRAMMAR_OBJ)
-	$(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) $(TS_WRAP_LDFLAGS) -o $@ $^ $(LINK_LIBS) -lm
+	$(DYN_LINK)
+endif
+$(B)/dyn/shellgate: $(OBJ) $(GRAMMAR_OBJ)
+	@mkdir -p $(@D)
+	$(DYN_LINK)
 
 # ---- sanitizer build used by make check -----------------------------------
 ASAN_CFLAGS = $(filter-out -D_FORTIFY_SOURCE=2,$(CFLAGS)) -O1 $(SAN)
@@ -158,8 +188,8 @@ sandbox-full: $(B)/shellgate $(B)/asan/shellgate $(UNIT_BIN)
 	@SG_SANDBOX_FULL=1 SG_TESTS=sandbox/t-legit SG_BIN=$(abspath $(B)/asan/shellgate) \
 		SG_BIN_PLAIN=$(abspath $(B)/shellgate) SG_BUILD=$(abspath $(B)) sh tests/run.sh
 
-check-valgrind: $(B)/shellgate
-	@sh tests/valgrind.sh $(abspath $(B)/shellgate)
+check-valgrind: $(B)/dyn/shellgate
+	@sh tests/valgrind.sh $(abspath $(B)/dyn/shellgate)
 
 corpus: $(B)/shellgate
 	@sh tests/corpus/run.sh $(abspath $(B)/shellgate)

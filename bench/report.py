@@ -232,7 +232,7 @@ def main():
     w("")
     w("## Machine")
     w("")
-    for k in ("cpu", "nproc", "mem", "kernel", "os", "cc", "loadavg", "load_note", "git", "binary_bytes",
+    for k in ("cpu", "nproc", "mem", "kernel", "os", "cc", "loadavg", "load_note", "git", "binary_bytes", "linkage",
               "hyperfine", "valgrind", "bwrap", "firejail", "node", "perf_counters", "elapsed_s"):
         if mach.get(k):
             w("- %s: %s" % (k, mach[k]))

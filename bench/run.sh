@@ -56,6 +56,11 @@ cd "$W/proj"
 	echo "perf_counters=$(perf stat -x, -e instructions true 2>&1 >/dev/null | grep -q '^[0-9]' && echo yes || echo no)"
 	echo "git=$(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null)$(cd "$ROOT" && git diff --quiet HEAD -- engine rules 2>/dev/null || echo '+dirty')"
 	echo "binary_bytes=$(wc -c < "$SG")"
+	if readelf -d "$SG" 2>/dev/null | grep -q '(NEEDED)'; then
+		echo "linkage=dynamic ($(readelf -d "$SG" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' '))"
+	else
+		echo "linkage=static"
+	fi
 	echo "load_note=${BENCH_LOAD_NOTE:-}"
 } > "$W/machine.txt"
 

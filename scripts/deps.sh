@@ -3,7 +3,7 @@
 # cannot find them. Uses apt-get directly as root, sudo otherwise, and says
 # clearly what to install by hand when neither works.
 set -eu
-PKGS="pkg-config libtree-sitter-dev libpcre2-dev libcjson-dev libseccomp-dev libcmocka-dev zlib1g-dev npm"
+PKGS="pkg-config libtree-sitter-dev libpcre2-dev libcjson-dev libseccomp-dev libcmocka-dev zlib1g-dev npm dpkg-dev"
 need=""
 have_pc() { command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$1"; }
 command -v pkg-config >/dev/null 2>&1 || need="$need pkg-config"
@@ -14,6 +14,8 @@ have_pc libseccomp || need="$need libseccomp-dev"
 have_pc cmocka || need="$need libcmocka-dev"
 have_pc zlib || need="$need zlib1g-dev"
 command -v npm >/dev/null 2>&1 || need="$need npm"
+# cjson/fetch.sh unpacks Debian's cJSON source package for the static binary
+command -v dpkg-source >/dev/null 2>&1 || ! command -v dpkg >/dev/null 2>&1 || need="$need dpkg-dev"
 [ -n "$need" ] || exit 0
 if [ -n "${SHELLGATE_SANDBOX:-}" ]; then
 	# Inside `shellgate exec`: no network and a read-only system.

@@ -93,7 +93,8 @@ fi
 # runs). The user's copy of the working tree sits beside what the build
 # would fetch and the tests read from outside the repository: the verified
 # grammar tarball (no network inside: fetch.sh takes SG_GRAMMAR_TGZ and
-# still checks its sha512), the SARIF test's npm packages when the caller
+# still checks its sha512), Debian's cJSON source package (SG_CJSON_DSC;
+# dpkg-source checks it against its .dsc), the SARIF test's npm packages when the caller
 # has them, and ../shared/corpus when present. The project is their parent.
 if [ "${SG_SANDBOX_FULL:-}" = 1 ]; then
 	F=$WORK/full
@@ -107,6 +108,10 @@ if [ "${SG_SANDBOX_FULL:-}" = 1 ]; then
 	tgz=$(ls "${SG_BUILD:-$SG_ROOT/build}"/grammar/*.tgz 2>/dev/null | head -1)
 	full_env="npm_config_offline=true npm_config_update_notifier=false"
 	[ -n "$tgz" ] && cp "$tgz" "$F/deps/" && full_env="$full_env SG_GRAMMAR_TGZ=$F/deps/$(basename "$tgz")"
+	# Debian's cJSON source package, for the static binary (cjson/fetch.sh)
+	dsc=$(ls "${SG_BUILD:-$SG_ROOT/build}"/cjson/src/*.dsc 2>/dev/null | head -1)
+	[ -n "$dsc" ] && mkdir -p "$F/deps/cjson" && cp "$(dirname "$dsc")"/* "$F/deps/cjson/" &&
+		full_env="$full_env SG_CJSON_DSC=$F/deps/cjson/$(basename "$dsc")"
 	npmc=${SG_NPM_CACHE:-${HOME:-/nonexistent}/.cache/shellgate-test-npm}
 	[ -d "$npmc/node_modules" ] && cp -r "$npmc" "$F/deps/npm-sarif" && full_env="$full_env SG_NPM_CACHE=$F/deps/npm-sarif"
 	[ -f "$SG_ROOT/../shared/corpus/dev.tsv" ] && cp "$SG_ROOT/../shared/corpus/dev.tsv" "$F/shared/corpus/"
