@@ -59,79 +59,138 @@ static int hexv(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* Skips plain ASCII string bytes (not '"', '\\', control or non-ASCII),
- * eight at a time: most of a transcript is long tool output. */
-static size_t plain_run(const unsigned char *s, size_t i, size_t n)
+/* A run of string bytes that need no look: anything but '"', '\\' and
+ * control characters. Non-ASCII bytes belong to runs too (validated as
+ * UTF-8 by the caller, only when *high says a run had one). Returns the
+ * index of the first byte at or after i that ends the run, or n.
+ * Most of a transcript is long tool output: 16 bytes at a time with SSE2,
+ * eight (SWAR) elsewhere, and the last few one by one. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high)
+{
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), c1f = _mm_set1_epi8(0x1f);
+	unsigned hi = 0;
+	while (i + 16 <= n) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* v <= 0x1f unsigned: saturating v - 0x1f is zero */
+		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+					    _mm_cmpeq_epi8(_mm_subs_epu8(v, c1f), _mm_setzero_si128()));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop), h = (unsigned)_mm_movemask_epi8(v);
+		if (m) {
+			/* only the high bytes before the stop belong to this run */
+			hi |= h & ((m & -m) - 1);
+			*high |= hi != 0;
+			return i + (size_t)__builtin_ctz(m);
+		}
+		hi |= h;
+		i += 16;
+	}
+	*high |= hi != 0;
+	for (; i < n; i++) {
+		unsigned c = s[i];
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+		*high |= c >= 0x80;
+	}
+	return i;
+}
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high)
 {
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	uint64_t hi = 0;
 	while (i + 8 <= n) {
 		uint64_t w;
 		memcpy(&w, s + i, 8);
 		uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-		uint64_t bad = (w & highs) | ((w - ones * 0x20) & ~w & highs) | ((q - ones) & ~q & highs) |
-			       ((b - ones) & ~b & highs);
-		if (bad) {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-			/* the lowest flagged byte is always a real stop (a false
-			 * flag can only follow a real one) */
-			return i + (size_t)(__builtin_ctzll(bad) >> 3);
-#else
-			break;
-#endif
+		/* a byte flagged falsely (borrow) only ever follows a real stop,
+		 * so the lowest flag is a real one; high bytes never flag */
+		uint64_t stop = (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
+		if (stop) {
+			unsigned at = (unsigned)__builtin_ctzll(stop) >> 3;
+			hi |= w & highs & ((1ull << (8 * at)) - 1);
+			*high |= hi != 0;
+			return i + at;
 		}
+		hi |= w & highs;
 		i += 8;
 	}
-	while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\')
-		i++;
+	*high |= hi != 0;
+	for (; i < n; i++) {
+		unsigned c = s[i];
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+		*high |= c >= 0x80;
+	}
 	return i;
+}
+#else
+static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high)
+{
+	for (; i < n; i++) {
+		unsigned c = s[i];
+		if (c == '"' || c == '\\' || c < 0x20)
+			break;
+		*high |= c >= 0x80;
+	}
+	return i;
+}
+#endif
+
+/* Checks the escape at s[i] == '\\'; returns its length or 0. */
+static size_t escape_len(const unsigned char *s, size_t i, size_t n)
+{
+	if (i + 1 >= n)
+		return 0;
+	unsigned c = s[i + 1];
+	if (c == 'u')
+		return i + 5 < n && hexv(s[i + 2]) >= 0 && hexv(s[i + 3]) >= 0 && hexv(s[i + 4]) >= 0 &&
+				       hexv(s[i + 5]) >= 0
+			       ? 6
+			       : (size_t)-1;
+	if (c == 'n' || c == '"' || c == '\\' || c == 't' || c == '/' || c == 'r' || c == 'b' || c == 'f')
+		return 2;
+	return (size_t)-1;
 }
 
 /* Scans a string starting after its opening quote; returns the index of
- * the closing quote or (size_t)-1. */
+ * the closing quote or (size_t)-1. Errors are found in text order: a run's
+ * UTF-8 is checked before the byte that ends it. */
 static size_t scan_string(sg_json *j, size_t i, int *esc)
 {
 	const unsigned char *s = (const unsigned char *)j->s;
 	size_t n = j->n;
-	while (i < n) {
-		i = plain_run(s, i, n);
+	for (;;) {
+		int high = 0;
+		size_t e = run_end(s, i, n, &high);
+		if (high) {
+			size_t ok = sg_utf8_valid_prefix((const char *)s + i, e - i);
+			if (ok < e - i) {
+				fail(j, i + ok, "invalid UTF-8");
+				return (size_t)-1;
+			}
+		}
+		i = e;
 		if (i >= n)
 			break;
 		unsigned c = s[i];
 		if (c == '"')
 			return i;
-		if (c == '\\') {
-			*esc = 1;
-			if (i + 1 >= n)
-				break;
-			c = s[i + 1];
-			if (c == 'u') {
-				if (i + 5 >= n || hexv(s[i + 2]) < 0 || hexv(s[i + 3]) < 0 || hexv(s[i + 4]) < 0 ||
-				    hexv(s[i + 5]) < 0) {
-					fail(j, i, "bad \\u escape");
-					return (size_t)-1;
-				}
-				i += 6;
-			} else if (c == 'n' || c == '"' || c == '\\' || c == 't' || c == '/' || c == 'r' || c == 'b' ||
-				   c == 'f') {
-				i += 2;
-			} else {
-				fail(j, i, "bad escape");
-				return (size_t)-1;
-			}
-			continue;
-		}
-		if (c < 0x20) {
+		if (c != '\\') {
 			fail(j, i, "control character in string");
 			return (size_t)-1;
 		}
-		size_t l = sg_utf8_valid_prefix((const char *)s + i, n - i < 4 ? n - i : 4);
-		/* one valid sequence is at least its lead byte's length */
-		size_t want = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-		if (!want || l < want) {
-			fail(j, i, "invalid UTF-8");
+		*esc = 1;
+		size_t l = escape_len(s, i, n);
+		if (!l)
+			break;
+		if (l == (size_t)-1) {
+			fail(j, i, s[i + 1] == 'u' ? "bad \\u escape" : "bad escape");
 			return (size_t)-1;
 		}
-		i += want;
+		i += l;
 	}
 	fail(j, n, "unterminated string");
 	return (size_t)-1;
