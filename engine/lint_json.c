@@ -28,13 +28,17 @@ void sg_lint_json_free(sg_json *j)
 	memset(j, 0, sizeof *j);
 }
 
-static int push(sg_json *j, unsigned char type, size_t start)
+static void __attribute__((noinline)) grow(sg_json *j)
 {
-	if (j->nt == j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 256;
-		j->t = sg_xrealloc(j->t, cap * sizeof *j->t);
-		j->cap = cap;
-	}
+	size_t cap = j->cap ? j->cap * 2 : 256;
+	j->t = sg_xrealloc(j->t, cap * sizeof *j->t);
+	j->cap = cap;
+}
+
+static inline int push(sg_json *j, unsigned char type, size_t start)
+{
+	if (j->nt == j->cap)
+		grow(j);
 	sg_jtok *t = &j->t[j->nt];
 	t->type = type;
 	t->esc = 0;
@@ -59,45 +63,110 @@ static int hexv(int c)
 	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
 }
 
-/* A run of string bytes that need no look: anything but '"', '\\' and
- * control characters. Non-ASCII bytes belong to runs too (validated as
- * UTF-8 by the caller, only when *high says a run had one). Returns the
- * index of the first byte at or after i that ends the run, or n.
- * Most of a transcript is long tool output: 16 bytes at a time with SSE2,
- * eight (SWAR) elsewhere, and the last few one by one. */
-#if defined(__SSE2__)
-#include <emmintrin.h>
-
-static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high)
+/* Length of the escape at s[i] == '\\' when it is a valid one, 0 when the
+ * text ends inside it, (size_t)-1 when it is malformed. */
+static size_t escape_len(const unsigned char *s, size_t i, size_t n)
 {
-	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'), c1f = _mm_set1_epi8(0x1f);
-	unsigned hi = 0;
-	while (i + 16 <= n) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		/* v <= 0x1f unsigned: saturating v - 0x1f is zero */
-		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
-					    _mm_cmpeq_epi8(_mm_subs_epu8(v, c1f), _mm_setzero_si128()));
-		unsigned m = (unsigned)_mm_movemask_epi8(stop), h = (unsigned)_mm_movemask_epi8(v);
-		if (m) {
-			/* only the high bytes before the stop belong to this run */
-			hi |= h & ((m & -m) - 1);
-			*high |= hi != 0;
-			return i + (size_t)__builtin_ctz(m);
-		}
-		hi |= h;
-		i += 16;
-	}
-	*high |= hi != 0;
-	for (; i < n; i++) {
+	static const unsigned char simple[256] = { ['n'] = 1, ['"'] = 1, ['\\'] = 1, ['t'] = 1,
+						   ['/'] = 1, ['r'] = 1, ['b'] = 1, ['f'] = 1 };
+	if (i + 1 >= n)
+		return 0;
+	unsigned c = s[i + 1];
+	if (c == 'u')
+		return i + 5 < n && hexv(s[i + 2]) >= 0 && hexv(s[i + 3]) >= 0 && hexv(s[i + 4]) >= 0 &&
+				       hexv(s[i + 5]) >= 0
+			       ? 6
+			       : (size_t)-1;
+	return simple[c] ? 2 : (size_t)-1;
+}
+
+/* A valid escape at s[i] is passed over: returns the index after it (and
+ * sets *esc), or (size_t)-1 when s[i] ends the run ('"', a control
+ * character, a bad or cut escape). */
+static inline size_t run_stop(const unsigned char *s, size_t i, size_t n, int *esc)
+{
+	if (s[i] != '\\')
+		return (size_t)-1;
+	size_t l = escape_len(s, i, n);
+	if (!l || l == (size_t)-1)
+		return (size_t)-1;
+	*esc = 1;
+	return i + l;
+}
+
+/* The last bytes of a run one by one (see run_end). */
+static size_t run_tail(const unsigned char *s, size_t i, size_t n, unsigned *hi, int *esc)
+{
+	while (i < n) {
 		unsigned c = s[i];
-		if (c == '"' || c == '\\' || c < 0x20)
-			break;
-		*high |= c >= 0x80;
+		if (c == '"' || c == '\\' || c < 0x20) {
+			size_t next = run_stop(s, i, n, esc);
+			if (next == (size_t)-1)
+				break;
+			i = next;
+			continue;
+		}
+		*hi |= c & 0x80;
+		i++;
 	}
 	return i;
 }
+
+/* Scans a run of string text from i: bytes other than '"', '\\' and
+ * control characters, and valid escapes. Returns the index of the byte that
+ * ends it ('"', a control character, a bad or cut escape) or n, and sets
+ * *high when the run has a non-ASCII byte (the caller checks its UTF-8; an
+ * escape is ASCII). Most of a transcript is long tool output: 32 bytes at a
+ * time with SSE2 (every stop of a block handled from its mask), eight
+ * (SWAR) elsewhere, the last few one by one. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Bit k set when s[k] (of 16) is '"', '\\' or a control character; *h
+ * gets the bytes' high bits. */
+static inline unsigned stops16(const unsigned char *s, unsigned *h)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+	/* v <= 0x1f unsigned: saturating v - 0x1f is zero */
+	__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+						 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\'))),
+				    _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1f)), _mm_setzero_si128()));
+	*h = (unsigned)_mm_movemask_epi8(v);
+	return (unsigned)_mm_movemask_epi8(stop);
+}
+
+static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high, int *esc)
+{
+	unsigned hi = 0;
+next_block:
+	while (i + 32 <= n) {
+		unsigned h0, h1;
+		uint32_t m = stops16(s + i, &h0) | stops16(s + i + 16, &h1) << 16, h = h0 | h1 << 16;
+		while (m) {
+			unsigned k = (unsigned)__builtin_ctz(m);
+			size_t next = run_stop(s, i + k, n, esc);
+			if (next == (size_t)-1) {
+				/* only the high bytes before the stop are in the run */
+				hi |= h & ((1u << k) - 1);
+				*high = hi != 0;
+				return i + k;
+			}
+			if (next - i >= 32) {	/* the escape ends past the block */
+				hi |= h;
+				i = next;
+				goto next_block;
+			}
+			m &= ~0u << (next - i);	/* the escaped byte is no stop */
+		}
+		hi |= h;
+		i += 32;
+	}
+	i = run_tail(s, i, n, &hi, esc);
+	*high = hi != 0;
+	return i;
+}
 #elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high)
+static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high, int *esc)
 {
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	uint64_t hi = 0;
@@ -108,52 +177,34 @@ static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high)
 		/* a byte flagged falsely (borrow) only ever follows a real stop,
 		 * so the lowest flag is a real one; high bytes never flag */
 		uint64_t stop = (((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs;
-		if (stop) {
-			unsigned at = (unsigned)__builtin_ctzll(stop) >> 3;
-			hi |= w & highs & ((1ull << (8 * at)) - 1);
-			*high |= hi != 0;
+		if (!stop) {
+			hi |= w & highs;
+			i += 8;
+			continue;
+		}
+		unsigned at = (unsigned)__builtin_ctzll(stop) >> 3;
+		hi |= w & highs & ((1ull << (8 * at)) - 1);
+		size_t next = run_stop(s, i + at, n, esc);
+		if (next == (size_t)-1) {
+			*high = hi != 0;
 			return i + at;
 		}
-		hi |= w & highs;
-		i += 8;
+		i = next;
 	}
-	*high |= hi != 0;
-	for (; i < n; i++) {
-		unsigned c = s[i];
-		if (c == '"' || c == '\\' || c < 0x20)
-			break;
-		*high |= c >= 0x80;
-	}
+	unsigned t = 0;
+	i = run_tail(s, i, n, &t, esc);
+	*high = hi || t;
 	return i;
 }
 #else
-static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high)
+static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high, int *esc)
 {
-	for (; i < n; i++) {
-		unsigned c = s[i];
-		if (c == '"' || c == '\\' || c < 0x20)
-			break;
-		*high |= c >= 0x80;
-	}
+	unsigned hi = 0;
+	i = run_tail(s, i, n, &hi, esc);
+	*high = hi != 0;
 	return i;
 }
 #endif
-
-/* Checks the escape at s[i] == '\\'; returns its length or 0. */
-static size_t escape_len(const unsigned char *s, size_t i, size_t n)
-{
-	if (i + 1 >= n)
-		return 0;
-	unsigned c = s[i + 1];
-	if (c == 'u')
-		return i + 5 < n && hexv(s[i + 2]) >= 0 && hexv(s[i + 3]) >= 0 && hexv(s[i + 4]) >= 0 &&
-				       hexv(s[i + 5]) >= 0
-			       ? 6
-			       : (size_t)-1;
-	if (c == 'n' || c == '"' || c == '\\' || c == 't' || c == '/' || c == 'r' || c == 'b' || c == 'f')
-		return 2;
-	return (size_t)-1;
-}
 
 /* Scans a string starting after its opening quote; returns the index of
  * the closing quote or (size_t)-1. Errors are found in text order: a run's
@@ -162,38 +213,23 @@ static size_t scan_string(sg_json *j, size_t i, int *esc)
 {
 	const unsigned char *s = (const unsigned char *)j->s;
 	size_t n = j->n;
-	for (;;) {
-		int high = 0;
-		size_t e = run_end(s, i, n, &high);
-		if (high) {
-			size_t ok = sg_utf8_valid_prefix((const char *)s + i, e - i);
-			if (ok < e - i) {
-				fail(j, i + ok, "invalid UTF-8");
-				return (size_t)-1;
-			}
-		}
-		i = e;
-		if (i >= n)
-			break;
-		unsigned c = s[i];
-		if (c == '"')
-			return i;
-		if (c != '\\') {
-			fail(j, i, "control character in string");
-			return (size_t)-1;
-		}
-		*esc = 1;
-		size_t l = escape_len(s, i, n);
-		if (!l)
-			break;
-		if (l == (size_t)-1) {
-			fail(j, i, s[i + 1] == 'u' ? "bad \\u escape" : "bad escape");
-			return (size_t)-1;
-		}
-		i += l;
+	int high;
+	size_t e = run_end(s, i, n, &high, esc);
+	if (high) {
+		size_t ok = sg_utf8_valid_prefix((const char *)s + i, e - i);
+		if (ok < e - i)
+			return fail(j, i + ok, "invalid UTF-8"), (size_t)-1;
 	}
-	fail(j, n, "unterminated string");
-	return (size_t)-1;
+	if (e >= n)
+		return fail(j, n, "unterminated string"), (size_t)-1;
+	if (s[e] == '"')
+		return e;
+	if (s[e] != '\\')
+		return fail(j, e, "control character in string"), (size_t)-1;
+	*esc = 1;
+	if (escape_len(s, e, n) == 0)	/* the text ends inside the escape */
+		return fail(j, n, "unterminated string"), (size_t)-1;
+	return fail(j, e, s[e + 1] == 'u' ? "bad \\u escape" : "bad escape"), (size_t)-1;
 }
 
 static size_t scan_number(sg_json *j, size_t i)
@@ -251,13 +287,11 @@ static size_t scalar(sg_json *j, size_t i)
 		j->t[t].esc = (unsigned char)esc;
 		return e + 1;
 	}
-	static const struct { const char *w; unsigned char type; } lits[] = {
-		{ "true", SG_J_TRUE }, { "false", SG_J_FALSE }, { "null", SG_J_NULL }
-	};
-	for (size_t k = 0; k < 3; k++) {
-		size_t l = strlen(lits[k].w);
-		if (n - i >= l && !memcmp(s + i, lits[k].w, l)) {
-			int t = push(j, lits[k].type, i);
+	const char *w = c == 't' ? "true" : c == 'f' ? "false" : c == 'n' ? "null" : NULL;
+	if (w) {
+		size_t l = c == 'f' ? 5 : 4;
+		if (n - i >= l && !memcmp(s + i, w, l)) {
+			int t = push(j, c == 't' ? SG_J_TRUE : c == 'f' ? SG_J_FALSE : SG_J_NULL, i);
 			j->t[t].end = (uint32_t)(i + l);
 			return i + l;
 		}
