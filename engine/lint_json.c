@@ -369,7 +369,16 @@ static size_t step(sg_json *j, pstate *ps, size_t i)
 		if (c != '"')
 			return fail(j, i, "expected a key"), (size_t)-1;
 		ps->expect = X_COLON;
-		return scalar(j, i);
+		size_t e = scalar(j, i);
+		if (e == (size_t)-1)
+			return e;
+		/* the colon that follows, at once (else the next step fails) */
+		e = skip_ws(j->s, j->n, e);
+		if (e < j->n && j->s[e] == ':') {
+			ps->expect = X_VALUE;
+			return e + 1;
+		}
+		return e;
 	}
 	if (c == '{' || c == '[') {
 		if (ps->depth >= SG_LINT_MAX_JSON_DEPTH)
@@ -429,22 +438,19 @@ int sg_lint_json_next(const sg_json *j, int parent, int tok)
 	return nx < j->t[parent].next ? (int)nx : -1;
 }
 
-static int key_eq(const sg_json *j, int k, const char *key, size_t kl)
-{
-	const sg_jtok *t = &j->t[k];
-	if (!t->esc)
-		return t->end - t->start == kl && !memcmp(j->s + t->start, key, kl);
-	return sg_lint_json_is(j, k, key);
-}
-
 int sg_lint_json_get(const sg_json *j, int obj, const char *key)
 {
 	if (obj < 0 || (size_t)obj >= j->nt || j->t[obj].type != SG_J_OBJ)
 		return -1;
 	size_t kl = strlen(key);
-	for (int k = sg_lint_json_first(j, obj); k >= 0; k = sg_lint_json_next(j, obj, k))
-		if (key_eq(j, k, key, kl))
-			return k + 1;
+	/* keys are at obj + 1 and after each value's subtree */
+	for (uint32_t k = (uint32_t)obj + 1; k < j->t[obj].next; k = j->t[k + 1].next) {
+		const sg_jtok *t = &j->t[k];
+		if (t->esc ? sg_lint_json_is(j, (int)k, key)
+			   : t->end - t->start == kl && (!kl || j->s[t->start] == key[0]) &&
+				     !memcmp(j->s + t->start, key, kl))
+			return (int)k + 1;
+	}
 	return -1;
 }
 

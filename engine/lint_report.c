@@ -60,11 +60,19 @@ static const char *primary_rule(const sg_verdict *v)
 	return v->nreasons ? v->reasons[0].rule : "none";
 }
 
+static void hex16(uint64_t v, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+}
+
 void sg_lint_fingerprint(const sg_lint_finding *f, char out[33])
 {
 	char line[32];
 	const char *fields[6];
-	snprintf(line, sizeof line, "%lu", f->line);
+	if (!f->call_id)
+		snprintf(line, sizeof line, "%lu", f->line);
 	fields[0] = sg_lint_client_name(f->client);
 	fields[1] = f->session ? f->session : "";
 	fields[2] = f->call_id ? f->call_id : line;
@@ -77,7 +85,9 @@ void sg_lint_fingerprint(const sg_lint_finding *f, char out[33])
 		a = fnv(a, fields[i], n);
 		b = fnv(b ^ (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ull, fields[i], n);
 	}
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
+	hex16(a, out);
+	hex16(b, out + 16);
+	out[32] = 0;
 }
 
 void sg_lint_mask_span(const char *s, size_t n, uint32_t a, uint32_t e, sg_buf *out, size_t *ma, size_t *me)

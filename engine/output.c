@@ -31,39 +31,49 @@ static const char *const keys[] = {
 #define NKEYS (sizeof keys / sizeof keys[0] - 1)
 
 /* Per byte: the prefixes and keys starting with it (bit i = entry i, so
- * they are tried in list order) and whether "Bearer " can; most bytes
- * start nothing and are passed over at once. */
+ * they are tried in list order), whether anything (or "Bearer ") can start
+ * with it, and isalnum() of it; most bytes start nothing and are passed
+ * over at once. */
 typedef struct start_set {
 	uint32_t pre, key;
-	unsigned char any;
+	unsigned char any, alnum;
 } start_set;
+
+static size_t prefix_len[NPREFIXES], key_len[NKEYS];
 
 static const start_set *start_table(void)
 {
 	static start_set t[256];
 	static int ready;
 	if (!ready) {
-		for (size_t i = 0; i < NPREFIXES; i++)
+		for (size_t i = 0; i < NPREFIXES; i++) {
 			t[(unsigned char)prefixes[i][0]].pre |= 1u << i;
-		for (size_t i = 0; i < NKEYS; i++)
+			prefix_len[i] = strlen(prefixes[i]);
+		}
+		for (size_t i = 0; i < NKEYS; i++) {
 			t[(unsigned char)keys[i][0]].key |= 1u << i;
+			key_len[i] = strlen(keys[i]);
+		}
 		t['B'].any = t['b'].any = 1;
-		for (int c = 0; c < 256; c++)
+		for (int c = 0; c < 256; c++) {
 			t[c].any |= t[c].pre || t[c].key;
+			t[c].alnum = isalnum(c) != 0;
+		}
 		ready = 1;
 	}
 	return t;
 }
 
 /* length of the secret value starting at s (0 = none); s[0] starts
- * something (start_table) */
+ * something (start_table). Every prefix and key is at least 3 bytes and
+ * n is checked first, so s[1] is there to compare before memcmp. */
 static size_t secret_at(const start_set *st, const char *s, size_t n, size_t *keep)
 {
 	*keep = 0;
 	for (uint32_t m = st->pre; m; m &= m - 1) {
 		const char *p = prefixes[__builtin_ctz(m)];
-		size_t pl = strlen(p);
-		if (n > pl + 8 && !memcmp(s, p, pl)) {
+		size_t pl = prefix_len[__builtin_ctz(m)];
+		if (n > pl + 8 && s[1] == p[1] && !memcmp(s, p, pl)) {
 			size_t k = pl;
 			while (k < n && tokch((unsigned char)s[k]))
 				k++;
@@ -75,8 +85,8 @@ static size_t secret_at(const start_set *st, const char *s, size_t n, size_t *ke
 	}
 	for (uint32_t m = st->key; m; m &= m - 1) {
 		const char *p = keys[__builtin_ctz(m)];
-		size_t kl = strlen(p);
-		if (n > kl && !memcmp(s, p, kl)) {
+		size_t kl = key_len[__builtin_ctz(m)];
+		if (n > kl && s[1] == p[1] && !memcmp(s, p, kl)) {
 			size_t k = kl;
 			while (k < n && !isspace((unsigned char)s[k]) && s[k] != '"' && s[k] != '\'' && s[k] != '&')
 				k++;
@@ -110,7 +120,7 @@ void sg_mask_secrets(const char *s, size_t n, sg_buf *out)
 			i++;
 			continue;
 		}
-		int boundary = i == 0 || !isalnum((unsigned char)s[i - 1]);
+		int boundary = i == 0 || !tab[(unsigned char)s[i - 1]].alnum;
 		size_t keep, l = 0;
 		if (boundary || c == '_' || c == 'p' || c == 'P' || c == 't' || c == 'T' || c == 's' || c == 'S')
 			l = secret_at(&tab[c], s + i, n - i, &keep);
