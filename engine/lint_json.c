@@ -138,6 +138,13 @@ static inline unsigned stops16(const unsigned char *s, unsigned *h)
 static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high, int *esc)
 {
 	unsigned hi = 0;
+	if (i + 16 <= n) {	/* most strings are short keys and values */
+		unsigned h, m = stops16(s + i, &h);
+		if (m && s[i + (unsigned)__builtin_ctz(m)] != '\\') {
+			*high = (h & ((m & -m) - 1)) != 0;
+			return i + (unsigned)__builtin_ctz(m);
+		}
+	}
 next_block:
 	while (i + 32 <= n) {
 		unsigned h0, h1;
@@ -308,98 +315,75 @@ static size_t scalar(sg_json *j, size_t i)
 	return (size_t)-1;
 }
 
-/* State per open container: its token, and what is expected next. */
-enum { X_VALUE, X_KEY_OR_END, X_KEY, X_COLON, X_COMMA_OR_END, X_VALUE_OR_END };
-
-/* Parser state: the open containers and what may come next. */
+/* The open containers (their tokens), innermost last. */
 typedef struct pstate {
 	int stack[SG_LINT_MAX_JSON_DEPTH];
-	int depth, expect;
+	int depth;
 } pstate;
 
-/* Closes the innermost container at byte i; 1 when the record ended. */
-static int close_container(sg_json *j, pstate *ps, size_t i)
+/* The first non-blank byte at or after i, or (size_t)-1 when the record
+ * ends first (an error: something must follow). */
+static inline size_t need(sg_json *j, size_t i)
 {
-	int top = ps->stack[--ps->depth];
-	j->t[top].end = (uint32_t)(i + 1);
-	j->t[top].next = (uint32_t)j->nt;
-	ps->expect = X_COMMA_OR_END;
-	return ps->depth == 0;
+	i = skip_ws(j->s, j->n, i);
+	if (i < j->n)
+		return i;
+	return fail(j, j->n, j->nt ? "truncated record" : "empty record"), (size_t)-1;
 }
 
-/* After a value inside a container: ',' or the closing bracket.
- * Returns 0 to go on, 1 when the record ended, -1 on a syntax error. */
-static int after_value(sg_json *j, pstate *ps, size_t i)
+/* A key at i and its colon: returns the index of the value, or -1. */
+static size_t key(sg_json *j, size_t i)
 {
-	if (ps->depth <= 0)
-		return -1;
-	int top = ps->stack[ps->depth - 1];
-	int obj = j->t[top].type == SG_J_OBJ;
-	if (j->s[i] == ',') {
-		ps->expect = obj ? X_KEY : X_VALUE;
-		return 0;
-	}
-	if (j->s[i] != (obj ? '}' : ']'))
-		return fail(j, i, "expected ',' or a closing bracket");
-	return close_container(j, ps, i);
-}
-
-/* One step at byte i (not blank): returns the next index, or (size_t)-1 on
- * an error, or n + 1 when the record ended at i - 1. */
-static size_t step(sg_json *j, pstate *ps, size_t i)
-{
-	char c = j->s[i];
-	int r;
-	switch (ps->expect) {
-	case X_COMMA_OR_END:
-		r = after_value(j, ps, i);
-		return r < 0 ? (size_t)-1 : r ? j->n + 1 + i + 1 : i + 1;
-	case X_COLON:
-		if (c != ':')
-			return fail(j, i, "expected ':'"), (size_t)-1;
-		ps->expect = X_VALUE;
-		return i + 1;
-	case X_KEY_OR_END:
-	case X_VALUE_OR_END:
-		if (c == (ps->expect == X_KEY_OR_END ? '}' : ']'))
-			return close_container(j, ps, i) ? j->n + 1 + i + 1 : i + 1;
-		break;
-	}
-	if (ps->expect == X_KEY || ps->expect == X_KEY_OR_END) {
-		if (c != '"')
-			return fail(j, i, "expected a key"), (size_t)-1;
-		ps->expect = X_COLON;
-		size_t e = scalar(j, i);
-		if (e == (size_t)-1)
-			return e;
-		/* the colon that follows, at once (else the next step fails) */
-		e = skip_ws(j->s, j->n, e);
-		if (e < j->n && j->s[e] == ':') {
-			ps->expect = X_VALUE;
-			return e + 1;
-		}
-		return e;
-	}
-	if (c == '{' || c == '[') {
-		if (ps->depth >= SG_LINT_MAX_JSON_DEPTH)
-			return fail(j, i, "nested too deeply"), (size_t)-1;
-		ps->stack[ps->depth++] = push(j, c == '{' ? SG_J_OBJ : SG_J_ARR, i);
-		ps->expect = c == '{' ? X_KEY_OR_END : X_VALUE_OR_END;
-		return i + 1;
-	}
+	if (j->s[i] != '"')
+		return fail(j, i, "expected a key"), (size_t)-1;
 	size_t e = scalar(j, i);
-	if (e == (size_t)-1)
-		return e;
-	ps->expect = X_COMMA_OR_END;
-	return ps->depth ? e : j->n + 1 + e;
+	if (e == (size_t)-1 || (e = need(j, e)) == (size_t)-1)
+		return (size_t)-1;
+	if (j->s[e] != ':')
+		return fail(j, e, "expected ':'"), (size_t)-1;
+	return need(j, e + 1);
+}
+
+/* Opens the container at i: returns the index of its first key or value,
+ * or of its closing bracket (*empty set), or -1. */
+static size_t open_container(sg_json *j, pstate *ps, size_t i, int *empty)
+{
+	int obj = j->s[i] == '{';
+	if (ps->depth >= SG_LINT_MAX_JSON_DEPTH)
+		return fail(j, i, "nested too deeply"), (size_t)-1;
+	ps->stack[ps->depth++] = push(j, obj ? SG_J_OBJ : SG_J_ARR, i);
+	size_t e = need(j, i + 1);
+	*empty = e != (size_t)-1 && j->s[e] == (obj ? '}' : ']');
+	return obj && !*empty && e != (size_t)-1 ? key(j, e) : e;
+}
+
+/* After a value ending at i: closes containers until a ',' and returns the
+ * index of the next value (past its key in an object), or -1; at the end
+ * of the record returns n + 1 + the index after it. */
+static size_t after_value(sg_json *j, pstate *ps, size_t i)
+{
+	while (ps->depth) {
+		if ((i = need(j, i)) == (size_t)-1)
+			return i;
+		int top = ps->stack[ps->depth - 1], obj = j->t[top].type == SG_J_OBJ;
+		if (j->s[i] == ',') {
+			i = need(j, i + 1);
+			return obj && i != (size_t)-1 ? key(j, i) : i;
+		}
+		if (j->s[i] != (obj ? '}' : ']'))
+			return fail(j, i, "expected ',' or a closing bracket"), (size_t)-1;
+		j->t[top].end = (uint32_t)(i + 1);
+		j->t[top].next = (uint32_t)j->nt;
+		ps->depth--;
+		i++;
+	}
+	return j->n + 1 + i;
 }
 
 int sg_lint_json_parse(sg_json *j, const char *s, size_t n)
 {
 	pstate ps;
 	ps.depth = 0;
-	ps.expect = X_VALUE;
-	size_t i = 0;
 	j->s = s;
 	j->n = n;
 	j->nt = 0;
@@ -407,18 +391,24 @@ int sg_lint_json_parse(sg_json *j, const char *s, size_t n)
 	j->err_at = 0;
 	if (n >= UINT32_MAX / 2)
 		return fail(j, 0, "record too large");
-	for (;;) {
-		i = skip_ws(s, n, i);
-		if (i >= n)
-			return fail(j, n, j->nt ? "truncated record" : "empty record");
-		i = step(j, &ps, i);
-		if (i == (size_t)-1)
-			return -1;
-		if (i > n) {	/* the record ended: only blanks may follow */
+	size_t i = need(j, 0);
+	while (i != (size_t)-1) {	/* a value at i */
+		int empty = 0;
+		if (s[i] == '{' || s[i] == '[') {
+			i = open_container(j, &ps, i, &empty);
+			if (!empty)
+				continue;
+			/* i is at the closing bracket, which after_value takes */
+		} else if ((i = scalar(j, i)) == (size_t)-1) {
+			break;
+		}
+		i = after_value(j, &ps, i);
+		if (i != (size_t)-1 && i > n) {	/* the record ended: only blanks may follow */
 			i = skip_ws(s, n, i - n - 1);
 			return i < n ? fail(j, i, "text after the record") : 0;
 		}
 	}
+	return -1;
 }
 
 /* ---- access ---------------------------------------------------------------------------- */
