@@ -444,6 +444,37 @@ int sg_lint_json_get(const sg_json *j, int obj, const char *key)
 	return -1;
 }
 
+void sg_lint_json_getv(const sg_json *j, int obj, const char *const *keys, int nkeys, int *out)
+{
+	size_t kl[16];
+	int left = nkeys < 16 ? nkeys : 16;
+	for (int q = 0; q < nkeys; q++) {
+		out[q] = -1;
+		if (q < 16)
+			kl[q] = strlen(keys[q]);
+	}
+	if (nkeys > 16) {	/* not one pass: one lookup each */
+		for (int q = 0; q < nkeys; q++)
+			out[q] = sg_lint_json_get(j, obj, keys[q]);
+		return;
+	}
+	if (obj < 0 || (size_t)obj >= j->nt || j->t[obj].type != SG_J_OBJ)
+		return;
+	for (uint32_t k = (uint32_t)obj + 1; left && k < j->t[obj].next; k = j->t[k + 1].next) {
+		const sg_jtok *t = &j->t[k];
+		for (int q = 0; q < nkeys; q++) {
+			if (out[q] >= 0)
+				continue;	/* the first of a repeated key counts */
+			if (t->esc ? sg_lint_json_is(j, (int)k, keys[q])
+				   : t->end - t->start == kl[q] && !memcmp(j->s + t->start, keys[q], kl[q])) {
+				out[q] = (int)k + 1;
+				left--;
+				break;
+			}
+		}
+	}
+}
+
 int sg_lint_json_path(const sg_json *j, int obj, const char *path)
 {
 	char part[64];

@@ -21,6 +21,8 @@
 #define MAX_KEPT_WARNINGS 1000
 /* Display width of a command in the text report before it is windowed. */
 #define TEXT_WIDTH 160
+/* Bytes of a call's result shown in the text report. */
+#define TEXT_DETAIL 100
 
 struct sg_lint_report {
 	int format, color;
@@ -347,13 +349,15 @@ static void text_finding(sg_lint_report *r, const sg_lint_finding *f)
 		sg_buf_adds(b, f->hook);
 	}
 	if (f->ran_detail && *f->ran_detail) {
+		/* TEXT_DETAIL bytes are shown: masking and display() map a prefix
+		 * to a prefix at least as long, so that much of each is enough */
 		size_t ca, ce;
 		sg_buf_reset(&r->m);
-		sg_mask_secrets(f->ran_detail, strlen(f->ran_detail), &r->m);
+		sg_mask_secrets_upto(f->ran_detail, strlen(f->ran_detail), &r->m, TEXT_DETAIL);
 		sg_buf_reset(&r->d);
-		display(r->m.data, r->m.len, 0, 0, &r->d, &ca, &ce);
+		display(r->m.data, r->m.len < TEXT_DETAIL ? r->m.len : TEXT_DETAIL, 0, 0, &r->d, &ca, &ce);
 		sg_buf_adds(b, "; result: ");
-		sg_buf_add(b, r->d.data ? r->d.data : "", r->d.data ? strnlen(r->d.data, 100) : 0);
+		sg_buf_add(b, r->d.data ? r->d.data : "", r->d.data ? strnlen(r->d.data, TEXT_DETAIL) : 0);
 	}
 	sg_buf_adds(b, C(r, "0"));
 	sg_buf_adds(b, "\n\n");

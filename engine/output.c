@@ -109,17 +109,22 @@ static size_t secret_at(const start_set *st, const char *s, size_t n, size_t *ke
 	return 0;
 }
 
-void sg_mask_secrets(const char *s, size_t n, sg_buf *out);
-void sg_mask_secrets(const char *s, size_t n, sg_buf *out)
+void sg_mask_secrets_upto(const char *s, size_t n, sg_buf *out, size_t max);
+void sg_mask_secrets_upto(const char *s, size_t n, sg_buf *out, size_t max)
 {
 	const start_set *tab = start_table();
 	size_t i = 0, run = 0;	/* s[run..i) is copied as it is */
+	size_t base = out->len;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
 		if (!tab[c].any) {
 			i++;
 			continue;
 		}
+		/* everything before i is final: s[run..i) is copied whatever
+		 * follows, so stop once that makes max bytes */
+		if (out->len - base + (i - run) >= max)
+			break;
 		int boundary = i == 0 || !tab[(unsigned char)s[i - 1]].alnum;
 		size_t keep, l = 0;
 		if (boundary || c == '_' || c == 'p' || c == 'P' || c == 't' || c == 'T' || c == 's' || c == 'S')
@@ -135,6 +140,12 @@ void sg_mask_secrets(const char *s, size_t n, sg_buf *out)
 		i++;
 	}
 	sg_buf_add(out, s + run, i - run);
+}
+
+void sg_mask_secrets(const char *s, size_t n, sg_buf *out);
+void sg_mask_secrets(const char *s, size_t n, sg_buf *out)
+{
+	sg_mask_secrets_upto(s, n, out, SIZE_MAX);
 }
 
 static void json_masked(sg_buf *b, const char *s, size_t n)

@@ -6,7 +6,9 @@
  * previous tokenizer, kept here as the reference with its string scan made
  * bytewise. Secret masking (per-byte candidate table) and the masked span
  * (no re-masking when nothing was masked) are compared with the previous
- * masking. Inputs: escapes, \u sequences, invalid UTF-8, control bytes at
+ * masking, as is the masking capped at a length. Verdicts read in place from
+ * a worker's answer are checked field by field, and cut or damaged frames
+ * refused. Inputs: escapes, \u sequences, invalid UTF-8, control bytes at
  * every offset around the 16- and 32-byte blocks, records cut at every
  * length near their end, and seeded random records with mutations. Each
  * input sits in a heap buffer of exactly its size, so that a read past it
@@ -687,6 +689,15 @@ static void t_mask(void **state)
 		}
 		assert_true(a.len == b.len && !memcmp(a.data, b.data, a.len));
 		masked += a.len != s.len || memcmp(a.data, t, a.len);
+		/* a capped masking is the whole masking's first bytes */
+		for (size_t max = 0; max <= s.len + 1; max += 1 + rnd(9)) {
+			sg_buf_reset(&a);
+			sg_buf_adds(&a, "kept:");
+			sg_mask_secrets_upto(t, s.len, &a, max);
+			size_t want = max < b.len ? max : b.len;
+			assert_true(a.len >= 5 + want && !memcmp(a.data, "kept:", 5));
+			assert_true(!memcmp(a.data + 5, b.data, a.len - 5 < b.len ? a.len - 5 : b.len));
+		}
 		/* spans, including reversed and past the end */
 		for (int k = 0; k < 4; k++) {
 			uint32_t x = rnd((unsigned)s.len + 3), y = rnd((unsigned)s.len + 3);
@@ -706,6 +717,94 @@ static void t_mask(void **state)
 	sg_buf_free(&b);
 }
 
+/* Verdicts as workers send them: every field comes back, strings in place;
+ * a frame cut anywhere, with a string's NUL or length wrong, or with bytes
+ * after it is refused. */
+static void t_verdict_frames(void **state)
+{
+	(void)state;
+	sg_reason rs[3] = {
+		{ .rule = "a.rule", .reason = "why", .origin = NULL, .decision = SG_DENY, .start = 3, .end = 9 },
+		{ .rule = "default.dynamic", .reason = "", .origin = "/x/rules.json", .decision = SG_ASK, .start = 0,
+		  .end = 0 },
+		{ .rule = "r3", .reason = NULL, .origin = NULL, .decision = SG_ALLOW, .start = 7, .end = 1 },
+	};
+	sg_verdict v;
+	memset(&v, 0, sizeof v);
+	v.decision = SG_DENY;
+	v.flags = 5;
+	v.reasons = rs;
+	v.nreasons = 3;
+	sg_buf b, store;
+	sg_buf_init(&b);
+	sg_buf_init(&store);
+	sg_lint_verdict_pack(&v, &b);
+	char *f = malloc(b.len);
+	assert_non_null(f);
+	memcpy(f, b.data, b.len);
+	sg_verdict u;
+	assert_int_equal(sg_lint_verdict_unpack(f, b.len, &u, &store), 0);
+	assert_int_equal(u.decision, SG_DENY);
+	assert_int_equal(u.flags, 5);
+	assert_int_equal(u.nreasons, 3);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(u.reasons[i].decision, rs[i].decision);
+		assert_int_equal(u.reasons[i].start, rs[i].start);
+		assert_int_equal(u.reasons[i].end, rs[i].end);
+		assert_string_equal(u.reasons[i].rule, rs[i].rule);
+		if (rs[i].reason)
+			assert_string_equal(u.reasons[i].reason, rs[i].reason);
+		else
+			assert_null(u.reasons[i].reason);
+		if (rs[i].origin)
+			assert_string_equal(u.reasons[i].origin, rs[i].origin);
+		else
+			assert_null(u.reasons[i].origin);
+		/* read in place */
+		assert_true(u.reasons[i].rule > f && u.reasons[i].rule < f + b.len);
+	}
+	sg_verdict_free(&u);
+	for (size_t cut = 0; cut < b.len; cut++) {
+		char *g = malloc(cut ? cut : 1);
+		assert_non_null(g);
+		memcpy(g, f, cut);
+		assert_int_equal(sg_lint_verdict_unpack(g, cut, &u, &store), -1);
+		sg_verdict_free(&u);
+		free(g);
+	}
+	/* each string's NUL (found by walking the layout) made non-NUL */
+	size_t at = 1 + 4 + 4, nuls = 0;
+	for (int i = 0; i < 3; i++) {
+		at += 1 + 4 + 4;
+		for (int k = 0; k < 3; k++) {
+			uint32_t len;
+			memcpy(&len, f + at, 4);
+			at += 4;
+			if (len == UINT32_MAX)
+				continue;
+			at += len;
+			assert_int_equal(f[at], 0);
+			f[at] = 'x';
+			assert_int_equal(sg_lint_verdict_unpack(f, b.len, &u, &store), -1);
+			sg_verdict_free(&u);
+			f[at++] = 0;
+			nuls++;
+		}
+	}
+	assert_int_equal(at, b.len);
+	assert_int_equal(nuls, 6);
+	char *g = malloc(b.len + 1);
+	assert_non_null(g);
+	memcpy(g, f, b.len);
+	g[b.len] = 0;
+	assert_int_equal(sg_lint_verdict_unpack(g, b.len + 1, &u, &store), -1);
+	sg_verdict_free(&u);
+	free(g);
+	free(f);
+	sg_buf_free(&b);
+	sg_buf_free(&store);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -718,7 +817,7 @@ int main(void)
 {
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(t_grammar), cmocka_unit_test(t_pieces_everywhere), cmocka_unit_test(t_piece_pairs),
-		cmocka_unit_test(t_random_mutated), cmocka_unit_test(t_mask),
+		cmocka_unit_test(t_random_mutated), cmocka_unit_test(t_mask), cmocka_unit_test(t_verdict_frames),
 	};
 	sg_alloc_install_hooks();
 	return cmocka_run_group_tests_name("lint fast paths", t, NULL, teardown);
