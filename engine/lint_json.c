@@ -138,13 +138,6 @@ static inline unsigned stops16(const unsigned char *s, unsigned *h)
 static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high, int *esc)
 {
 	unsigned hi = 0;
-	if (i + 16 <= n) {	/* most strings are short keys and values */
-		unsigned h, m = stops16(s + i, &h);
-		if (m && s[i + (unsigned)__builtin_ctz(m)] != '\\') {
-			*high = (h & ((m & -m) - 1)) != 0;
-			return i + (unsigned)__builtin_ctz(m);
-		}
-	}
 next_block:
 	while (i + 32 <= n) {
 		unsigned h0, h1;
@@ -216,7 +209,7 @@ static size_t run_end(const unsigned char *s, size_t i, size_t n, int *high, int
 /* Scans a string starting after its opening quote; returns the index of
  * the closing quote or (size_t)-1. Errors are found in text order: a run's
  * UTF-8 is checked before the byte that ends it. */
-static size_t scan_string(sg_json *j, size_t i, int *esc)
+static size_t __attribute__((noinline)) scan_string(sg_json *j, size_t i, int *esc)
 {
 	const unsigned char *s = (const unsigned char *)j->s;
 	size_t n = j->n;
@@ -278,22 +271,47 @@ static size_t skip_ws(const char *s, size_t n, size_t i)
 	return i;
 }
 
+/* Most strings are short keys and values: one starting at i that ends in
+ * its first 16 bytes with nothing to check (no escape, no non-ASCII, no
+ * control character) is found at once. Returns its closing quote, or
+ * (size_t)-1 when scan_string must look. */
+static inline size_t plain_short(const sg_json *j, size_t i)
+{
+#if defined(__SSE2__)
+	const unsigned char *s = (const unsigned char *)j->s;
+	unsigned h, m;
+	if (i + 16 <= j->n && (m = stops16(s + i, &h)) != 0 && s[i + (unsigned)__builtin_ctz(m)] == '"' &&
+	    !(h & ((m & -m) - 1)))
+		return i + (unsigned)__builtin_ctz(m);
+#else
+	(void)j;
+	(void)i;
+#endif
+	return (size_t)-1;
+}
+
+/* The string whose opening quote is at i into a token; returns the index
+ * after it or -1. */
+static inline size_t string(sg_json *j, size_t i)
+{
+	int esc = 0;
+	size_t e = plain_short(j, i + 1);
+	if (e == (size_t)-1 && (e = scan_string(j, i + 1, &esc)) == (size_t)-1)
+		return e;
+	int t = push(j, SG_J_STR, i + 1);
+	j->t[t].end = (uint32_t)e;
+	j->t[t].esc = (unsigned char)esc;
+	return e + 1;
+}
+
 /* Parses one scalar at i into a token; returns the index after it. */
 static size_t scalar(sg_json *j, size_t i)
 {
 	const char *s = j->s;
 	size_t n = j->n;
 	char c = s[i];
-	if (c == '"') {
-		int esc = 0;
-		size_t e = scan_string(j, i + 1, &esc);
-		if (e == (size_t)-1)
-			return e;
-		int t = push(j, SG_J_STR, i + 1);
-		j->t[t].end = (uint32_t)e;
-		j->t[t].esc = (unsigned char)esc;
-		return e + 1;
-	}
+	if (c == '"')
+		return string(j, i);
 	const char *w = c == 't' ? "true" : c == 'f' ? "false" : c == 'n' ? "null" : NULL;
 	if (w) {
 		size_t l = c == 'f' ? 5 : 4;
@@ -336,7 +354,7 @@ static size_t key(sg_json *j, size_t i)
 {
 	if (j->s[i] != '"')
 		return fail(j, i, "expected a key"), (size_t)-1;
-	size_t e = scalar(j, i);
+	size_t e = string(j, i);
 	if (e == (size_t)-1 || (e = need(j, e)) == (size_t)-1)
 		return (size_t)-1;
 	if (j->s[e] != ':')
@@ -399,7 +417,7 @@ int sg_lint_json_parse(sg_json *j, const char *s, size_t n)
 			if (!empty)
 				continue;
 			/* i is at the closing bracket, which after_value takes */
-		} else if ((i = scalar(j, i)) == (size_t)-1) {
+		} else if ((i = s[i] == '"' ? string(j, i) : scalar(j, i)) == (size_t)-1) {
 			break;
 		}
 		i = after_value(j, &ps, i);
