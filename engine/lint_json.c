@@ -464,14 +464,19 @@ int sg_lint_json_get(const sg_json *j, int obj, const char *key)
 
 void sg_lint_json_getv(const sg_json *j, int obj, const char *const *keys, int nkeys, int *out)
 {
-	size_t kl[16];
-	int left = nkeys < 16 ? nkeys : 16;
+	/* wanted keys by length (bit q = keys[q]): a key of the record is
+	 * compared only with the wanted ones as long as it */
+	uint32_t bylen[32] = { 0 }, slow = 0;
+	int left = nkeys;
 	for (int q = 0; q < nkeys; q++) {
 		out[q] = -1;
-		if (q < 16)
-			kl[q] = strlen(keys[q]);
+		size_t l = strlen(keys[q]);
+		if (q >= 32 || l >= 32)
+			slow = 1;
+		else
+			bylen[l] |= 1u << q;
 	}
-	if (nkeys > 16) {	/* not one pass: one lookup each */
+	if (slow) {
 		for (int q = 0; q < nkeys; q++)
 			out[q] = sg_lint_json_get(j, obj, keys[q]);
 		return;
@@ -480,11 +485,14 @@ void sg_lint_json_getv(const sg_json *j, int obj, const char *const *keys, int n
 		return;
 	for (uint32_t k = (uint32_t)obj + 1; left && k < j->t[obj].next; k = j->t[k + 1].next) {
 		const sg_jtok *t = &j->t[k];
-		for (int q = 0; q < nkeys; q++) {
+		size_t l = t->end - t->start;
+		/* an escaped key may decode to any length: every wanted key */
+		uint32_t m = t->esc ? (uint32_t)(((uint64_t)1 << nkeys) - 1) : l < 32 ? bylen[l] : 0;
+		for (; m; m &= m - 1) {
+			int q = __builtin_ctz(m);
 			if (out[q] >= 0)
 				continue;	/* the first of a repeated key counts */
-			if (t->esc ? sg_lint_json_is(j, (int)k, keys[q])
-				   : t->end - t->start == kl[q] && !memcmp(j->s + t->start, keys[q], kl[q])) {
+			if (t->esc ? sg_lint_json_is(j, (int)k, keys[q]) : !memcmp(j->s + t->start, keys[q], l)) {
 				out[q] = (int)k + 1;
 				left--;
 				break;

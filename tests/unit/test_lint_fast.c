@@ -654,6 +654,37 @@ static void t_random_mutated(void **state)
 	assert_true(failed_parses > 1000 && failed_parses < compared - 1000);
 }
 
+/* One pass for several keys finds what one lookup each finds: the first
+ * of a repeated key, escaped keys, missing keys, non-objects. */
+static void t_getv(void **state)
+{
+	(void)state;
+	static const char *const recs[] = {
+		"{\"type\":1,\"cwd\":2,\"type\":3,\"version\":{\"type\":9},\"t\\u0079pe\":4}",
+		"{\"ty\\u0070e\":\"x\",\"type\":\"y\",\"cwd\":[1,2],\"\":0,\"sessionId\":\"s\"}",
+		"{}", "[1,2]", "{\"a\":{\"type\":1},\"timestamp\":\"t\",\"timestamp\":\"u\"}",
+		"{\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\":1,\"message\":2}",
+	};
+	static const char *const keys[] = { "type", "cwd", "version", "timestamp", "", "sessionId", "missing",
+					    "message", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" };
+	int nk = (int)(sizeof keys / sizeof keys[0]);
+	for (size_t r = 0; r < sizeof recs / sizeof recs[0]; r++) {
+		assert_int_equal(sg_lint_json_parse(&fast_j, recs[r], strlen(recs[r])), 0);
+		for (int n = 1; n <= nk; n++) {
+			int out[16];
+			/* the last n keys, so that long and empty keys come first too */
+			sg_lint_json_getv(&fast_j, 0, keys + nk - n, n, out);
+			for (int q = 0; q < n; q++)
+				assert_int_equal(out[q], sg_lint_json_get(&fast_j, 0, keys[nk - n + q]));
+			for (int obj = 0; obj < 2; obj++) {	/* token 1 is no object */
+				sg_lint_json_getv(&fast_j, obj, keys, n, out);
+				for (int q = 0; q < n; q++)
+					assert_int_equal(out[q], sg_lint_json_get(&fast_j, obj, keys[q]));
+			}
+		}
+	}
+}
+
 /* ---- masking cases ---------------------------------------------------------------------------- */
 
 static void t_mask(void **state)
@@ -818,6 +849,7 @@ int main(void)
 	const struct CMUnitTest t[] = {
 		cmocka_unit_test(t_grammar), cmocka_unit_test(t_pieces_everywhere), cmocka_unit_test(t_piece_pairs),
 		cmocka_unit_test(t_random_mutated), cmocka_unit_test(t_mask), cmocka_unit_test(t_verdict_frames),
+		cmocka_unit_test(t_getv),
 	};
 	sg_alloc_install_hooks();
 	return cmocka_run_group_tests_name("lint fast paths", t, NULL, teardown);
