@@ -321,23 +321,29 @@ static const char *const ref_keys[] = {
 	"--password=", "--token=", "PASSWORD=", "TOKEN=", "SECRET=", "_KEY=", "_TOKEN=", "_SECRET=", NULL
 };
 
+/* 1 for a byte that can start a prefix, a key or "Bearer " (ref_secret_at
+ * finds nothing anywhere else) */
+static int ref_may_start(unsigned char c)
+{
+	static unsigned char t[256];
+	static int ready;
+	if (!ready) {
+		for (int i = 0; ref_prefixes[i]; i++)
+			t[(unsigned char)ref_prefixes[i][0]] = 1;
+		for (int i = 0; ref_keys[i]; i++)
+			t[(unsigned char)ref_keys[i][0]] = 1;
+		t['B'] = t['b'] = 1;
+		ready = 1;
+	}
+	return t[c];
+}
+
 /* length of the secret value starting at s (0 = none) */
 static size_t ref_secret_at(const char *s, size_t n, size_t *keep)
 {
 	*keep = 0;
-	/* every prefix and key is non-empty, so one starting here shares s[0]
-	 * (Bearer in either case): most positions are rejected at once */
-	static unsigned char first[256];
-	static int first_done;
-	if (!first_done) {
-		for (int i = 0; ref_prefixes[i]; i++)
-			first[(unsigned char)ref_prefixes[i][0]] = 1;
-		for (int i = 0; ref_keys[i]; i++)
-			first[(unsigned char)ref_keys[i][0]] = 1;
-		first['B'] = first['b'] = 1;
-		first_done = 1;
-	}
-	if (!n || !first[(unsigned char)s[0]])
+	/* (the previous code built the ref_may_start table a second time here) */
+	if (!n || !ref_may_start((unsigned char)s[0]))
 		return 0;
 	for (int i = 0; ref_prefixes[i]; i++) {
 		if (ref_prefixes[i][0] != s[0])
@@ -378,23 +384,6 @@ static size_t ref_secret_at(const char *s, size_t n, size_t *keep)
 		}
 	}
 	return 0;
-}
-
-/* 1 for a byte that can start a prefix, a key or "Bearer " (ref_secret_at
- * finds nothing anywhere else) */
-static int ref_may_start(unsigned char c)
-{
-	static unsigned char t[256];
-	static int ready;
-	if (!ready) {
-		for (int i = 0; ref_prefixes[i]; i++)
-			t[(unsigned char)ref_prefixes[i][0]] = 1;
-		for (int i = 0; ref_keys[i]; i++)
-			t[(unsigned char)ref_keys[i][0]] = 1;
-		t['B'] = t['b'] = 1;
-		ready = 1;
-	}
-	return t[c];
 }
 
 static void ref_mask(const char *s, size_t n, sg_buf *out)
