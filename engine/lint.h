@@ -28,6 +28,10 @@
 
 /* output.c: every command text printed by lint goes through this. */
 void sg_mask_secrets(const char *s, size_t n, sg_buf *out);
+/* The same, stopping once out has max bytes more (at least): those are the
+ * first max bytes of the whole text's masking (for a report that shows no
+ * more of a long text). */
+void sg_mask_secrets_upto(const char *s, size_t n, sg_buf *out, size_t max);
 
 /* ---- limits ---------------------------------------------------------------- */
 
@@ -113,6 +117,9 @@ void sg_lint_json_free(sg_json *j);
 int sg_lint_json_parse(sg_json *j, const char *s, size_t n);
 /* Value of key in object token obj, or -1. */
 int sg_lint_json_get(const sg_json *j, int obj, const char *key);
+/* sg_lint_json_get of each of nkeys keys, in one pass over obj: out[q] is
+ * the value of keys[q] or -1. */
+void sg_lint_json_getv(const sg_json *j, int obj, const char *const *keys, int nkeys, int *out);
 /* Follows a dotted path of keys ("message.content"), or -1. */
 int sg_lint_json_path(const sg_json *j, int obj, const char *path);
 /* Appends the decoded string (or a number's text) to out; -1 if not one. */
@@ -211,6 +218,8 @@ const sg_lint_reader *sg_lint_detect(const sg_json *j);
 
 /* Helpers for readers: copy a string field into a state buffer if present. */
 void sg_lint_take(const sg_json *j, int obj, const char *key, sg_buf *dst);
+/* The same for a value already looked up (tok may be -1). */
+void sg_lint_take_tok(const sg_json *j, int tok, sg_buf *dst);
 /* First len bytes of a result's text (string, or array of {text}) into out. */
 void sg_lint_result_text(const sg_json *j, int tok, sg_buf *out, size_t max);
 /* Classifies a shell tool's error text (Exit code N -> failed, etc.). */
@@ -333,10 +342,12 @@ void sg_lint_doc_line(sg_lint_state *st, const sg_json *j, int tok);
 /* A call to judge, as sent to a worker; unpacked, r's strings point into s. */
 void sg_lint_req_pack(sg_buf *b, sg_req_kind kind, const char *cwd, const char *text, size_t len);
 int sg_lint_req_unpack(const char *s, size_t n, sg_request *r);	/* 0, -1 malformed */
-/* What the report reads of a verdict (decision, flags, reasons). Unpacked
- * verdicts own their arena (sg_verdict_free) and have no input or IR. */
+/* What the report reads of a verdict (decision, flags, reasons). An
+ * unpacked verdict has no input or IR and borrows: its strings point into
+ * s, its reasons into store (reused from call to call), and both must
+ * outlive it; it owns nothing (sg_verdict_free is harmless). 0, -1 malformed. */
 void sg_lint_verdict_pack(const sg_verdict *v, sg_buf *b);
-int sg_lint_verdict_unpack(const char *s, size_t n, sg_verdict *v);	/* 0, -1 malformed */
+int sg_lint_verdict_unpack(const char *s, size_t n, sg_verdict *v, sg_buf *store);
 /* The verdict of a call whose worker failed: deny, engine.error. */
 void sg_lint_verdict_failed(sg_verdict *v);
 

@@ -123,9 +123,8 @@ static void hook_answer(sg_lint *L, sg_lint_state *st, const sg_json *j, int att
 	}
 }
 
-static void attachment(sg_lint *L, sg_lint_state *st, const sg_json *j, int obj)
+static void attachment(sg_lint *L, sg_lint_state *st, const sg_json *j, int att)
 {
-	int att = sg_lint_json_get(j, obj, "attachment");
 	if (!sg_lint_json_is(j, sg_lint_json_get(j, att, "hookEvent"), "PreToolUse"))
 		return;
 	const char *id = sg_lint_json_cstr(j, sg_lint_json_get(j, att, "toolUseID"), &st->a);
@@ -144,10 +143,10 @@ static void attachment(sg_lint *L, sg_lint_state *st, const sg_json *j, int obj)
 		sg_lint_set_hook(L, idcopy, "hook timed out (fail-open)", 0);
 }
 
-static void each_content(sg_lint *L, sg_lint_state *st, const sg_json *j, int obj, const char *want,
+static void each_content(sg_lint *L, sg_lint_state *st, const sg_json *j, int msg, const char *want,
 			 void (*fn)(sg_lint *, sg_lint_state *, const sg_json *, int))
 {
-	int content = sg_lint_json_path(j, obj, "message.content");
+	int content = sg_lint_json_get(j, msg, "content");
 	if (content < 0 || j->t[content].type != SG_J_ARR)
 		return;
 	for (int k = sg_lint_json_first(j, content); k >= 0; k = sg_lint_json_next(j, content, k))
@@ -157,18 +156,23 @@ static void each_content(sg_lint *L, sg_lint_state *st, const sg_json *j, int ob
 
 static void claude_record(sg_lint *L, sg_lint_state *st, const sg_json *j, int obj)
 {
-	int type = sg_lint_json_get(j, obj, "type");
-	sg_lint_take(j, obj, "sessionId", &st->session);
-	sg_lint_take(j, obj, "cwd", &st->cwd);
-	sg_lint_take(j, obj, "version", &st->version);
+	enum { TYPE, SESSION, CWD, VERSION, TS, MESSAGE, ATTACHMENT, NKEYS };
+	static const char *const keys[NKEYS] = { "type", "sessionId", "cwd", "version", "timestamp", "message",
+						 "attachment" };
+	int v[NKEYS];
+	sg_lint_json_getv(j, obj, keys, NKEYS, v);
+	int type = v[TYPE];
+	sg_lint_take_tok(j, v[SESSION], &st->session);
+	sg_lint_take_tok(j, v[CWD], &st->cwd);
+	sg_lint_take_tok(j, v[VERSION], &st->version);
 	sg_buf_reset(&st->ts);
-	sg_lint_take(j, obj, "timestamp", &st->ts);
+	sg_lint_take_tok(j, v[TS], &st->ts);
 	if (sg_lint_json_is(j, type, "assistant"))
-		each_content(L, st, j, obj, "tool_use", tool_use);
+		each_content(L, st, j, v[MESSAGE], "tool_use", tool_use);
 	else if (sg_lint_json_is(j, type, "user"))
-		each_content(L, st, j, obj, "tool_result", tool_result);
+		each_content(L, st, j, v[MESSAGE], "tool_result", tool_result);
 	else if (sg_lint_json_is(j, type, "attachment"))
-		attachment(L, st, j, obj);
+		attachment(L, st, j, v[ATTACHMENT]);
 	else {
 		const char *t = sg_lint_json_cstr(j, type, &st->a);
 		for (int i = 0; t && quiet_types[i]; i++)

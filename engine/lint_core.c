@@ -60,6 +60,7 @@ struct sg_lint {
 	struct judging *q;
 	size_t qcap, qhead, qcount;
 	sg_buf req;
+	sg_buf reasons;		/* the reasons of the verdict being reported */
 	int worker_failed;
 };
 
@@ -121,7 +122,11 @@ const sg_lint_reader *sg_lint_detect(const sg_json *j)
 
 void sg_lint_take(const sg_json *j, int obj, const char *key, sg_buf *dst)
 {
-	int t = sg_lint_json_get(j, obj, key);
+	sg_lint_take_tok(j, sg_lint_json_get(j, obj, key), dst);
+}
+
+void sg_lint_take_tok(const sg_json *j, int t, sg_buf *dst)
+{
 	if (t >= 0 && j->t[t].type == SG_J_STR) {
 		sg_buf_reset(dst);
 		sg_lint_json_str(j, t, dst);
@@ -510,7 +515,7 @@ static void lint_done(void *ctx, const char *ans, size_t n)
 	sg_lint *L = ctx;
 	judging *j = &L->q[L->qhead];
 	sg_verdict v;
-	if (!ans || sg_lint_verdict_unpack(ans, n, &v) < 0) {
+	if (!ans || sg_lint_verdict_unpack(ans, n, &v, &L->reasons) < 0) {
 		if (ans)
 			sg_verdict_free(&v);
 		sg_lint_verdict_failed(&v);
@@ -924,6 +929,7 @@ void sg_lint_free(sg_lint *L)
 	sg_jobs_end(L->jobs);
 	free(L->q);
 	sg_buf_free(&L->req);
+	sg_buf_free(&L->reasons);
 	free(L->slots);
 	free(L->base);
 	sg_lint_json_free(&L->j);

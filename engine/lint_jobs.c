@@ -2,8 +2,9 @@
  * lint_jobs.c - what travels between lint and its judging workers: a
  * request (kind, cwd, command) and the parts of a verdict the report reads
  * (decision, flags, reasons). Both ends are the same binary; numbers are in
- * host order. An unpacked verdict owns its arena like any other
- * (sg_verdict_free); it has no input copy and no IR.
+ * host order. An unpacked verdict borrows: its strings are read in place
+ * from the answer (each is sent with its NUL), its reasons array lives in a
+ * buffer of the caller's; it has no input copy and no IR.
  */
 #include <string.h>
 
@@ -45,12 +46,14 @@ static void put32(sg_buf *b, uint32_t v)
 
 static void put_str(sg_buf *b, const char *s)
 {
-	put32(b, s ? (uint32_t)strlen(s) : UINT32_MAX);
+	size_t n = s ? strlen(s) : 0;
+	put32(b, s ? (uint32_t)n : UINT32_MAX);
 	if (s)
-		sg_buf_add(b, s, strlen(s));
+		sg_buf_add(b, s, n + 1);
 }
 
-/* [decision][flags][n] then n x [decision][start][end][rule][reason][origin] */
+/* [decision][flags][n] then n x [decision][start][end][rule][reason][origin],
+ * a string being [length][bytes][NUL], or [UINT32_MAX] for none */
 void sg_lint_verdict_pack(const sg_verdict *v, sg_buf *b)
 {
 	sg_buf_addc(b, (char)v->decision);
@@ -94,21 +97,22 @@ static int get_dec(rd *r)
 	return r->s[r->at++];
 }
 
-static const char *get_str(rd *r, sg_arena *a)
+/* A string in place: it must end with its NUL inside the frame. */
+static const char *get_str(rd *r)
 {
 	uint32_t n = get32(r);
 	if (r->bad || n == UINT32_MAX)
 		return NULL;
-	if (r->n - r->at < n) {
+	if (r->n - r->at <= n || r->s[r->at + n]) {
 		r->bad = 1;
 		return NULL;
 	}
-	const char *s = sg_arena_strndup(a, r->s + r->at, n);
-	r->at += n;
+	const char *s = r->s + r->at;
+	r->at += (size_t)n + 1;
 	return s;
 }
 
-int sg_lint_verdict_unpack(const char *s, size_t n, sg_verdict *v)
+int sg_lint_verdict_unpack(const char *s, size_t n, sg_verdict *v, sg_buf *store)
 {
 	memset(v, 0, sizeof *v);
 	sg_arena_init(&v->arena);
@@ -118,16 +122,18 @@ int sg_lint_verdict_unpack(const char *s, size_t n, sg_verdict *v)
 	uint32_t nr = get32(&r);
 	if (r.bad || nr > (n - r.at) / 16)	/* each reason takes at least 16 bytes */
 		return -1;
-	v->reasons = nr ? sg_arena_alloc(&v->arena, nr * sizeof *v->reasons) : NULL;
+	sg_buf_reset(store);
+	sg_buf_fill(store, 0, nr * sizeof *v->reasons);
+	v->reasons = nr ? (sg_reason *)(void *)store->data : NULL;
 	v->nreasons = nr;
 	for (uint32_t i = 0; i < nr && !r.bad; i++) {
 		sg_reason *x = &v->reasons[i];
 		x->decision = (sg_decision)get_dec(&r);
 		x->start = get32(&r);
 		x->end = get32(&r);
-		x->rule = get_str(&r, &v->arena);
-		x->reason = get_str(&r, &v->arena);
-		x->origin = get_str(&r, &v->arena);
+		x->rule = get_str(&r);
+		x->reason = get_str(&r);
+		x->origin = get_str(&r);
 		if (!x->rule)
 			r.bad = 1;
 	}

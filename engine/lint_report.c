@@ -21,6 +21,8 @@
 #define MAX_KEPT_WARNINGS 1000
 /* Display width of a command in the text report before it is windowed. */
 #define TEXT_WIDTH 160
+/* Bytes of a call's result shown in the text report. */
+#define TEXT_DETAIL 100
 
 struct sg_lint_report {
 	int format, color;
@@ -35,7 +37,7 @@ struct sg_lint_report {
 	size_t nids;
 	int *tab;
 	size_t tabcap;
-	sg_buf b, m;
+	sg_buf b, m, d;		/* the finding being written; scratch */
 };
 
 static const char *const synthetic[][3] = {
@@ -60,11 +62,19 @@ static const char *primary_rule(const sg_verdict *v)
 	return v->nreasons ? v->reasons[0].rule : "none";
 }
 
+static void hex16(uint64_t v, char *out)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 15; i >= 0; i--, v >>= 4)
+		out[i] = hex[v & 15];
+}
+
 void sg_lint_fingerprint(const sg_lint_finding *f, char out[33])
 {
 	char line[32];
 	const char *fields[6];
-	snprintf(line, sizeof line, "%lu", f->line);
+	if (!f->call_id)
+		snprintf(line, sizeof line, "%lu", f->line);
 	fields[0] = sg_lint_client_name(f->client);
 	fields[1] = f->session ? f->session : "";
 	fields[2] = f->call_id ? f->call_id : line;
@@ -77,7 +87,9 @@ void sg_lint_fingerprint(const sg_lint_finding *f, char out[33])
 		a = fnv(a, fields[i], n);
 		b = fnv(b ^ (uint64_t)(i + 1) * 0x9e3779b97f4a7c15ull, fields[i], n);
 	}
-	snprintf(out, 33, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
+	hex16(a, out);
+	hex16(b, out + 16);
+	out[32] = 0;
 }
 
 void sg_lint_mask_span(const char *s, size_t n, uint32_t a, uint32_t e, sg_buf *out, size_t *ma, size_t *me)
@@ -91,6 +103,14 @@ void sg_lint_mask_span(const char *s, size_t n, uint32_t a, uint32_t e, sg_buf *
 	sg_buf_reset(out);
 	sg_mask_secrets(s, n, out);
 	sg_buf_cstr(out);
+	if (!memmem(out->data, out->len, "***", 3)) {
+		/* nothing was masked (a mask leaves "***"), so nothing is in a
+		 * prefix either (a shorter text only ever ends a secret sooner):
+		 * the span stays where it was */
+		*ma = a;
+		*me = e;
+		return;
+	}
 	sg_mask_secrets(s, a, &t);
 	*ma = t.len;
 	sg_buf_reset(&t);
@@ -117,6 +137,18 @@ static int decided_first(const sg_verdict *v, size_t i)
 		if (v->reasons[k].decision == v->decision && !strcmp(v->reasons[k].rule, v->reasons[i].rule))
 			return 0;
 	return 1;
+}
+
+/* Decimal, as %lu writes it: findings are written one by one, so the
+ * per-finding text is appended piece by piece rather than formatted. */
+static void add_ulong(sg_buf *b, unsigned long v)
+{
+	char d[24];
+	size_t k = sizeof d;
+	do
+		d[--k] = (char)('0' + v % 10);
+	while (v /= 10);
+	sg_buf_add(b, d + k, sizeof d - k);
 }
 
 static void flush_buf(sg_lint_report *r, sg_buf *b)
@@ -184,7 +216,7 @@ static const char *dec_color(const sg_lint_report *r, sg_decision d)
  * the two span offsets. */
 static void display(const char *s, size_t n, size_t a, size_t e, sg_buf *out, size_t *ca, size_t *ce)
 {
-	size_t col = 0;
+	size_t col = 0, run = 0;	/* s[run..i) is copied as it is */
 	*ca = *ce = 0;
 	for (size_t i = 0; i <= n; i++) {
 		if (i == a)
@@ -194,18 +226,21 @@ static void display(const char *s, size_t n, size_t a, size_t e, sg_buf *out, si
 		if (i == n)
 			break;
 		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20) {
+			col += (c & 0xc0) != 0x80;
+			continue;
+		}
+		sg_buf_add(out, s + run, i - run);
+		run = i + 1;
 		if (c == '\n') {
-			sg_buf_adds(out, "\\n");
+			sg_buf_add(out, "\\n", 2);
 			col += 2;
-		} else if (c == '\t' || c == '\r' || c < 0x20) {
+		} else {	/* tab, CR and the other controls */
 			sg_buf_addc(out, ' ');
 			col++;
-		} else {
-			sg_buf_addc(out, (char)c);
-			if ((c & 0xc0) != 0x80)
-				col++;
 		}
 	}
+	sg_buf_add(out, s + run, n - run);
 }
 
 /* Byte offset of display column col in d (UTF-8 aware). */
@@ -227,67 +262,105 @@ static void text_command(sg_lint_report *r, const sg_lint_finding *f, sg_buf *b)
 	uint32_t a = v->nreasons ? v->reasons[0].start : 0, e = v->nreasons ? v->reasons[0].end : 0;
 	size_t ma, me, ca, ce;
 	sg_lint_mask_span(f->text, f->len, a, e, &r->m, &ma, &me);
-	sg_buf d;
-	sg_buf_init(&d);
-	display(r->m.data, r->m.len, ma, me, &d, &ca, &ce);
+	sg_buf *d = &r->d;
+	sg_buf_reset(d);
+	display(r->m.data, r->m.len, ma, me, d, &ca, &ce);
 	size_t from = 0, shown;
 	if (ce - from > TEXT_WIDTH && ca > 40)
 		from = ca - 40;
-	size_t bo = col_offset(d.data ? d.data : "", d.len, from);
-	size_t eo = col_offset(d.data ? d.data : "", d.len, from + TEXT_WIDTH);
+	size_t bo = col_offset(d->data ? d->data : "", d->len, from);
+	size_t eo = col_offset(d->data ? d->data : "", d->len, from + TEXT_WIDTH);
 	shown = eo - bo;
-	sg_buf_printf(b, "    %s%.*s%s\n", from ? "..." : "", (int)shown, d.data ? d.data + bo : "",
-		      eo < d.len ? "..." : "");
+	/* display() leaves no NUL in d: the whole window is written */
+	sg_buf_adds(b, from ? "    ..." : "    ");
+	sg_buf_add(b, d->data ? d->data + bo : "", d->data ? shown : 0);
+	sg_buf_adds(b, eo < d->len ? "...\n" : "\n");
 	if (ce > ca && v->decision != SG_ALLOW) {
 		size_t pad = ca - from + (from ? 3 : 0), len = ce - ca;
 		if (ca - from + len > TEXT_WIDTH)
 			len = ca - from < TEXT_WIDTH ? TEXT_WIDTH - (ca - from) : 1;
-		sg_buf_printf(b, "    %*s%s", (int)pad, "", dec_color(r, v->decision));
-		for (size_t i = 0; i < len; i++)
-			sg_buf_addc(b, '^');
-		sg_buf_printf(b, "%s\n", C(r, "0"));
+		sg_buf_fill(b, ' ', 4 + pad);
+		sg_buf_adds(b, dec_color(r, v->decision));
+		sg_buf_fill(b, '^', len);
+		sg_buf_adds(b, C(r, "0"));
+		sg_buf_addc(b, '\n');
 	}
-	sg_buf_free(&d);
 }
 
 static void text_finding(sg_lint_report *r, const sg_lint_finding *f)
 {
 	sg_buf *b = &r->b;
 	const sg_verdict *v = f->v;
-	sg_buf_printf(b, "%s%s:%lu:%s %s%s%s %s[%s]%s %s%s\n", C(r, "1"), f->file, f->line, C(r, "0"),
-		      dec_color(r, v->decision), sg_decision_name(v->decision), C(r, "0"), C(r, "2"),
-		      sg_lint_ran_name(f->ran), C(r, "0"), f->tool ? f->tool : kind_name(f->kind),
-		      f->baselined ? " (baseline)" : "");
+	/* every string is written up to its first NUL, as %s would */
+	sg_buf_adds(b, C(r, "1"));
+	sg_buf_adds(b, f->file);
+	sg_buf_addc(b, ':');
+	add_ulong(b, f->line);
+	sg_buf_addc(b, ':');
+	sg_buf_adds(b, C(r, "0"));
+	sg_buf_addc(b, ' ');
+	sg_buf_adds(b, dec_color(r, v->decision));
+	sg_buf_adds(b, sg_decision_name(v->decision));
+	sg_buf_adds(b, C(r, "0"));
+	sg_buf_addc(b, ' ');
+	sg_buf_adds(b, C(r, "2"));
+	sg_buf_addc(b, '[');
+	sg_buf_adds(b, sg_lint_ran_name(f->ran));
+	sg_buf_addc(b, ']');
+	sg_buf_adds(b, C(r, "0"));
+	sg_buf_addc(b, ' ');
+	sg_buf_adds(b, f->tool ? f->tool : kind_name(f->kind));
+	sg_buf_adds(b, f->baselined ? " (baseline)\n" : "\n");
 	text_command(r, f, b);
 	for (size_t i = 0; i < v->nreasons; i++) {
 		const sg_reason *rs = &v->reasons[i];
 		if (!decided_first(v, i))
 			continue;
-		sg_buf_printf(b, "    %s%s%s: %s\n", C(r, "1"), rs->rule, C(r, "0"), rs->reason ? rs->reason : "");
+		sg_buf_adds(b, "    ");
+		sg_buf_adds(b, C(r, "1"));
+		sg_buf_adds(b, rs->rule);
+		sg_buf_adds(b, C(r, "0"));
+		sg_buf_adds(b, ": ");
+		sg_buf_adds(b, rs->reason ? rs->reason : "");
+		sg_buf_addc(b, '\n');
 	}
 	if (f->rewritten) {
 		sg_buf_reset(&r->m);
 		sg_mask_secrets(f->rewritten, f->rewritten_len, &r->m);
-		sg_buf_printf(b, "    rewritten by a hook to: %s\n", r->m.data ? r->m.data : "");
+		sg_buf_adds(b, "    rewritten by a hook to: ");
+		sg_buf_adds(b, r->m.data ? r->m.data : "");
+		sg_buf_addc(b, '\n');
 	}
-	sg_buf_printf(b, "    %s%s session %s", C(r, "2"), sg_lint_client_name(f->client), f->session ? f->session : "?");
-	if (f->timestamp)
-		sg_buf_printf(b, " at %s", f->timestamp);
-	if (f->cwd)
-		sg_buf_printf(b, " cwd %s", f->cwd);
-	if (f->hook)
-		sg_buf_printf(b, "; %s", f->hook);
+	sg_buf_adds(b, "    ");
+	sg_buf_adds(b, C(r, "2"));
+	sg_buf_adds(b, sg_lint_client_name(f->client));
+	sg_buf_adds(b, " session ");
+	sg_buf_adds(b, f->session ? f->session : "?");
+	if (f->timestamp) {
+		sg_buf_adds(b, " at ");
+		sg_buf_adds(b, f->timestamp);
+	}
+	if (f->cwd) {
+		sg_buf_adds(b, " cwd ");
+		sg_buf_adds(b, f->cwd);
+	}
+	if (f->hook) {
+		sg_buf_adds(b, "; ");
+		sg_buf_adds(b, f->hook);
+	}
 	if (f->ran_detail && *f->ran_detail) {
+		/* TEXT_DETAIL bytes are shown: masking and display() map a prefix
+		 * to a prefix at least as long, so that much of each is enough */
 		size_t ca, ce;
-		sg_buf d;
-		sg_buf_init(&d);
 		sg_buf_reset(&r->m);
-		sg_mask_secrets(f->ran_detail, strlen(f->ran_detail), &r->m);
-		display(r->m.data, r->m.len, 0, 0, &d, &ca, &ce);
-		sg_buf_printf(b, "; result: %.100s", d.data ? d.data : "");
-		sg_buf_free(&d);
+		sg_mask_secrets_upto(f->ran_detail, strlen(f->ran_detail), &r->m, TEXT_DETAIL);
+		sg_buf_reset(&r->d);
+		display(r->m.data, r->m.len < TEXT_DETAIL ? r->m.len : TEXT_DETAIL, 0, 0, &r->d, &ca, &ce);
+		sg_buf_adds(b, "; result: ");
+		sg_buf_add(b, r->d.data ? r->d.data : "", r->d.data ? strnlen(r->d.data, TEXT_DETAIL) : 0);
 	}
-	sg_buf_printf(b, "%s\n\n", C(r, "0"));
+	sg_buf_adds(b, C(r, "0"));
+	sg_buf_adds(b, "\n\n");
 	flush_buf(r, b);
 }
 
@@ -785,6 +858,7 @@ void sg_lint_report_end(sg_lint_report *r, const sg_lint_summary *s)
 	fflush(r->out);
 	sg_buf_free(&r->b);
 	sg_buf_free(&r->m);
+	sg_buf_free(&r->d);
 	sg_buf_free(&r->warn);
 	free(r->ids);
 	free(r->rp);

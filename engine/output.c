@@ -27,29 +27,53 @@ static const char *const keys[] = {
 	"--password=", "--token=", "PASSWORD=", "TOKEN=", "SECRET=", "_KEY=", "_TOKEN=", "_SECRET=", NULL
 };
 
-/* length of the secret value starting at s (0 = none) */
-static size_t secret_at(const char *s, size_t n, size_t *keep)
+#define NPREFIXES (sizeof prefixes / sizeof prefixes[0] - 1)
+#define NKEYS (sizeof keys / sizeof keys[0] - 1)
+
+/* Per byte: the prefixes and keys starting with it (bit i = entry i, so
+ * they are tried in list order), whether anything (or "Bearer ") can start
+ * with it, and isalnum() of it; most bytes start nothing and are passed
+ * over at once. */
+typedef struct start_set {
+	uint32_t pre, key;
+	unsigned char any, alnum;
+} start_set;
+
+static size_t prefix_len[NPREFIXES], key_len[NKEYS];
+
+static const start_set *start_table(void)
+{
+	static start_set t[256];
+	static int ready;
+	if (!ready) {
+		for (size_t i = 0; i < NPREFIXES; i++) {
+			t[(unsigned char)prefixes[i][0]].pre |= 1u << i;
+			prefix_len[i] = strlen(prefixes[i]);
+		}
+		for (size_t i = 0; i < NKEYS; i++) {
+			t[(unsigned char)keys[i][0]].key |= 1u << i;
+			key_len[i] = strlen(keys[i]);
+		}
+		t['B'].any = t['b'].any = 1;
+		for (int c = 0; c < 256; c++) {
+			t[c].any |= t[c].pre || t[c].key;
+			t[c].alnum = isalnum(c) != 0;
+		}
+		ready = 1;
+	}
+	return t;
+}
+
+/* length of the secret value starting at s (0 = none); s[0] starts
+ * something (start_table). Every prefix and key is at least 3 bytes and
+ * n is checked first, so s[1] is there to compare before memcmp. */
+static size_t secret_at(const start_set *st, const char *s, size_t n, size_t *keep)
 {
 	*keep = 0;
-	/* every prefix and key is non-empty, so one starting here shares s[0]
-	 * (Bearer in either case): most positions are rejected at once */
-	static unsigned char first[256];
-	static int first_done;
-	if (!first_done) {
-		for (int i = 0; prefixes[i]; i++)
-			first[(unsigned char)prefixes[i][0]] = 1;
-		for (int i = 0; keys[i]; i++)
-			first[(unsigned char)keys[i][0]] = 1;
-		first['B'] = first['b'] = 1;
-		first_done = 1;
-	}
-	if (!n || !first[(unsigned char)s[0]])
-		return 0;
-	for (int i = 0; prefixes[i]; i++) {
-		if (prefixes[i][0] != s[0])
-			continue;
-		size_t pl = strlen(prefixes[i]);
-		if (n > pl + 8 && !strncmp(s, prefixes[i], pl)) {
+	for (uint32_t m = st->pre; m; m &= m - 1) {
+		const char *p = prefixes[__builtin_ctz(m)];
+		size_t pl = prefix_len[__builtin_ctz(m)];
+		if (n > pl + 8 && s[1] == p[1] && !memcmp(s, p, pl)) {
 			size_t k = pl;
 			while (k < n && tokch((unsigned char)s[k]))
 				k++;
@@ -59,11 +83,10 @@ static size_t secret_at(const char *s, size_t n, size_t *keep)
 			}
 		}
 	}
-	for (int i = 0; keys[i]; i++) {
-		if (keys[i][0] != s[0])
-			continue;
-		size_t kl = strlen(keys[i]);
-		if (n > kl && !strncmp(s, keys[i], kl)) {
+	for (uint32_t m = st->key; m; m &= m - 1) {
+		const char *p = keys[__builtin_ctz(m)];
+		size_t kl = key_len[__builtin_ctz(m)];
+		if (n > kl && s[1] == p[1] && !memcmp(s, p, kl)) {
 			size_t k = kl;
 			while (k < n && !isspace((unsigned char)s[k]) && s[k] != '"' && s[k] != '\'' && s[k] != '&')
 				k++;
@@ -86,37 +109,26 @@ static size_t secret_at(const char *s, size_t n, size_t *keep)
 	return 0;
 }
 
-/* 1 for a byte that can start a prefix, a key or "Bearer " (secret_at
- * finds nothing anywhere else) */
-static int may_start(unsigned char c)
+void sg_mask_secrets_upto(const char *s, size_t n, sg_buf *out, size_t max);
+void sg_mask_secrets_upto(const char *s, size_t n, sg_buf *out, size_t max)
 {
-	static unsigned char t[256];
-	static int ready;
-	if (!ready) {
-		for (int i = 0; prefixes[i]; i++)
-			t[(unsigned char)prefixes[i][0]] = 1;
-		for (int i = 0; keys[i]; i++)
-			t[(unsigned char)keys[i][0]] = 1;
-		t['B'] = t['b'] = 1;
-		ready = 1;
-	}
-	return t[c];
-}
-
-void sg_mask_secrets(const char *s, size_t n, sg_buf *out);
-void sg_mask_secrets(const char *s, size_t n, sg_buf *out)
-{
+	const start_set *tab = start_table();
 	size_t i = 0, run = 0;	/* s[run..i) is copied as it is */
+	size_t base = out->len;
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
-		if (!may_start(c)) {
+		if (!tab[c].any) {
 			i++;
 			continue;
 		}
-		int boundary = i == 0 || !isalnum((unsigned char)s[i - 1]);
+		/* everything before i is final: s[run..i) is copied whatever
+		 * follows, so stop once that makes max bytes */
+		if (out->len - base + (i - run) >= max)
+			break;
+		int boundary = i == 0 || !tab[(unsigned char)s[i - 1]].alnum;
 		size_t keep, l = 0;
 		if (boundary || c == '_' || c == 'p' || c == 'P' || c == 't' || c == 'T' || c == 's' || c == 'S')
-			l = secret_at(s + i, n - i, &keep);
+			l = secret_at(&tab[c], s + i, n - i, &keep);
 		if (l && (boundary || keep > 0)) {
 			sg_buf_add(out, s + run, i - run);
 			sg_buf_add(out, s + i, keep);
@@ -128,6 +140,12 @@ void sg_mask_secrets(const char *s, size_t n, sg_buf *out)
 		i++;
 	}
 	sg_buf_add(out, s + run, i - run);
+}
+
+void sg_mask_secrets(const char *s, size_t n, sg_buf *out);
+void sg_mask_secrets(const char *s, size_t n, sg_buf *out)
+{
+	sg_mask_secrets_upto(s, n, out, SIZE_MAX);
 }
 
 static void json_masked(sg_buf *b, const char *s, size_t n)
