@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "jobs.h"
 #include "lint.h"
+#include "paths.h"
 
 static const char lint_usage[] =
 	"usage: shellgate lint [OPTIONS] [PATH...]\n"
@@ -214,6 +215,9 @@ static int run_paths(sg_lint *L, lintopt *o, int argc, char **argv)
 
 static int run(lintopt *o, int argc, char **argv, FILE *out)
 {
+	/* transcripts are history: their paths are resolved against today's
+	 * filesystem, once per directory (workers inherit this) */
+	sg_paths_memo_plain(1);
 	sg_buf log;
 	sg_buf_init(&log);
 	sg_engine *e = sg_engine_new(&o->cfg, &log);

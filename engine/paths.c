@@ -553,6 +553,47 @@ static int is_normal(const char *p, size_t n)
  * when the general loop must decide (a symlink, a non-directory, no
  * permission, any other error).
  */
+/*
+ * Directories found to exist and not be symlinks, remembered per process
+ * for lint (sg_paths_memo_plain): a transcript's commands resolve the same
+ * session directories over and over, and lint judges what was run, not
+ * what the filesystem will be when a command runs. Off everywhere else: a
+ * hook, check or batch coprocess must see a symlink made a moment ago.
+ * Direct-mapped; a slot is replaced when another path hashes to it;
+ * longer paths are not kept.
+ */
+#define SG_PLAIN_SLOTS 1024
+#define SG_PLAIN_PATH 160
+
+typedef struct pslot {
+	char path[SG_PLAIN_PATH + 1];
+	unsigned char used;
+} pslot;
+
+static int plain_memo_on;
+static pslot *plain_memo;
+
+void sg_paths_memo_plain(int enabled)
+{
+	plain_memo_on = enabled;
+	if (!enabled) {
+		free(plain_memo);
+		plain_memo = NULL;
+	}
+}
+
+static pslot *plain_slot(const char *p, size_t n)
+{
+	if (!plain_memo_on || n > SG_PLAIN_PATH)
+		return NULL;
+	if (!plain_memo)
+		plain_memo = sg_xcalloc(SG_PLAIN_SLOTS, sizeof *plain_memo);
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 16777619u;
+	return &plain_memo[h % SG_PLAIN_SLOTS];
+}
+
 static int real_plain(const char *abs, size_t n, const char **res)
 {
 	char tmp[PATH_MAX];
@@ -568,8 +609,17 @@ static int real_plain(const char *abs, size_t n, const char **res)
 			continue;
 		char save = tmp[j], c;
 		tmp[j] = 0;
+		pslot *ps = j < n ? plain_slot(tmp, j) : NULL;	/* directories only */
+		if (ps && ps->used && !memcmp(ps->path, tmp, j + 1)) {
+			tmp[j] = save;
+			continue;
+		}
 		ssize_t r = readlink(tmp, &c, 1);
 		int e = errno;
+		if (r < 0 && e == EINVAL && ps) {
+			memcpy(ps->path, tmp, j + 1);
+			ps->used = 1;
+		}
 		tmp[j] = save;
 		if (r >= 0)
 			return 0;	/* a symlink */

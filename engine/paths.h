@@ -30,6 +30,9 @@ void sg_paths_forget(const sg_ruleset *rs);
 /* Test hook: disable the filesystem lookups (realpath) for reproducible
  * example checks. */
 void sg_paths_set_fs(int enabled);
+/* lint: remember directories found to exist and not be symlinks, for the
+ * rest of the process (never for hooks, check or batch) */
+void sg_paths_memo_plain(int enabled);
 
 /* 1 when the absolute path p is dir or lies below it (component-wise:
  * /a/bc is not within /a/b); every path is within "/". */

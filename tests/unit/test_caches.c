@@ -349,6 +349,42 @@ static void t_real_paths(void **st)
 	rmdir(dir);
 }
 
+/* The plain-directory memo (lint only) answers as the filesystem does while
+ * it stays the same, and is off unless asked for: a directory replaced by a
+ * symlink is seen at once without it (hooks, check, batch), and not with it
+ * (lint: what was run is judged against the filesystem as first seen). */
+static void t_plain_memo(void **st)
+{
+	(void)st;
+	char dir[] = "/tmp/sg-test-plain-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char d[600], t[600], c[1400], want[1400];
+	snprintf(d, sizeof d, "%s/d", dir);
+	snprintf(t, sizeof t, "%s/t", dir);
+	assert_int_equal(mkdir(d, 0700), 0);
+	assert_int_equal(mkdir(t, 0700), 0);
+	snprintf(c, sizeof c, "cat %s/f", d);
+	snprintf(want, sizeof want, "%s/f", t);
+	sg_engine *e = engine_with(RULES);
+	for (int memo = 0; memo < 2; memo++) {
+		sg_paths_memo_plain(memo);
+		/* twice while nothing changes: no real path either way */
+		assert_string_equal(real_of_word(e, c, dir), "");
+		assert_string_equal(real_of_word(e, c, dir), "");
+		/* d becomes a symlink to t */
+		assert_int_equal(rmdir(d), 0);
+		assert_int_equal(symlink(t, d), 0);
+		assert_string_equal(real_of_word(e, c, dir), memo ? "" : want);
+		assert_int_equal(unlink(d), 0);
+		assert_int_equal(mkdir(d, 0700), 0);
+	}
+	sg_paths_memo_plain(0);
+	sg_engine_free(e);
+	rmdir(d);
+	rmdir(t);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest t[] = {
@@ -356,7 +392,7 @@ int main(void)
 		cmocka_unit_test(t_cand_many_and_long), cmocka_unit_test(t_cand_pattern_error_kept),
 		cmocka_unit_test(t_class_context), cmocka_unit_test(t_class_patterns_or_not),
 		cmocka_unit_test(t_class_ruleset_replaced), cmocka_unit_test(t_tables),
-		cmocka_unit_test(t_real_paths),
+		cmocka_unit_test(t_real_paths), cmocka_unit_test(t_plain_memo),
 	};
 	sg_alloc_install_hooks();
 	return cmocka_run_group_tests_name("caches", t, NULL, NULL);
