@@ -181,6 +181,8 @@ char **sg_sandbox_env(const sg_profile *p, char **envp, const char *home, const 
 void sg_sandbox_env_free(char **env);
 /* 1 when the variable NAME passes the profile's environment filter. */
 int sg_sandbox_env_passes(const sg_profile *p, const char *name);
+/* fnmatch(pat, name, 0) == 0, faster for literal-and-'*' patterns (tests) */
+int sg_sandbox_env_glob(const char *pat, const char *name);
 
 /* The hook adapter's rewrite: a shell command line that runs `command`
  * (len bytes, embedded NUL refused) under the sandbox, as

@@ -33,12 +33,45 @@ const char *sg_sandbox_layer_name(int layer)
 
 /* ---- environment ------------------------------------------------------------------ */
 
+/* fnmatch(pat, name, 0) for patterns of literal bytes and '*' (what the
+ * profiles' env lists hold); anything else goes to fnmatch. The classic
+ * two-pointer match: on a mismatch, the last '*' takes one more byte. */
+static int env_glob(const char *pat, const char *name)
+{
+	if (strpbrk(pat, "?[\\"))
+		return !fnmatch(pat, name, 0);
+	const char *p = pat, *n = name, *star = NULL, *back = NULL;
+	while (*n) {
+		if (*p == '*') {
+			star = p++;
+			back = n;
+		} else if (*p == *n) {
+			p++;
+			n++;
+		} else if (star) {
+			p = star + 1;
+			n = ++back;
+		} else {
+			return 0;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return *p == 0;
+}
+
 static int glob_any(const sg_strvec *l, const char *name)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (!fnmatch(l->v[i], name, 0))
+		if (env_glob(l->v[i], name))
 			return 1;
 	return 0;
+}
+
+/* tests: env_glob against fnmatch */
+int sg_sandbox_env_glob(const char *pat, const char *name)
+{
+	return env_glob(pat, name);
 }
 
 int sg_sandbox_env_passes(const sg_profile *p, const char *name)

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <fnmatch.h>
 
 #include "sandbox.h"
 #include "sg.h"
@@ -249,6 +250,49 @@ static void test_proxy_domains(void **state)
 	sg_strvec_free(&d);
 }
 
+/* The env-name glob answers as fnmatch(pat, name, 0): every pattern and
+ * name up to 5 bytes over a small alphabet (literal bytes, '*', and the
+ * '?' and '[' that go to fnmatch itself), plus the built-in lists' shapes. */
+static void test_env_glob_is_fnmatch(void **state)
+{
+	(void)state;
+	static const char alpha[] = "AB_*?[";
+	char pat[8], name[8];
+	size_t na = sizeof alpha - 1, checked = 0;
+	for (int pl = 0; pl <= 5; pl++) {
+		size_t pn = 1;
+		for (int i = 0; i < pl; i++)
+			pn *= na;
+		for (size_t pi = 0; pi < pn; pi++) {
+			size_t x = pi;
+			for (int i = 0; i < pl; i++, x /= na)
+				pat[i] = alpha[x % na];
+			pat[pl] = 0;
+			for (int nl = 0; nl <= 4; nl++) {
+				size_t nn = 1;
+				for (int i = 0; i < nl; i++)
+					nn *= 3;
+				for (size_t ni = 0; ni < nn; ni++) {
+					size_t y = ni;
+					for (int i = 0; i < nl; i++, y /= 3)
+						name[i] = "AB_"[y % 3];
+					name[nl] = 0;
+					if (sg_sandbox_env_glob(pat, name) != !fnmatch(pat, name, 0))
+						fail_msg("pattern '%s' name '%s': %d", pat, name, sg_sandbox_env_glob(pat, name));
+					checked++;
+				}
+			}
+		}
+	}
+	assert_true(checked > 100000);
+	static const char *const pats[] = { "*_TOKEN", "*_TOKEN_*", "*TOKEN*", "LC_*", "SG_*", "npm_config_*", "*KEY_ID*" };
+	static const char *const names[] = { "GITHUB_TOKEN", "MY_TOKEN_X", "TOKEN", "LC_ALL", "LC_", "SG_", "npm_config_cache",
+					     "AWS_ACCESS_KEY_ID", "PATH", "XTOKENY", "_TOKEN", "TOKEN_" };
+	for (size_t i = 0; i < sizeof pats / sizeof pats[0]; i++)
+		for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+			assert_int_equal(sg_sandbox_env_glob(pats[i], names[k]), !fnmatch(pats[i], names[k], 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +302,7 @@ int main(void)
 		cmocka_unit_test(test_errors_fail_closed),
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_env_filter),
+		cmocka_unit_test(test_env_glob_is_fnmatch),
 		cmocka_unit_test(test_rewrite_quotes_one_argument),
 		cmocka_unit_test(test_expand),
 		cmocka_unit_test(test_proxy_domains),
