@@ -102,6 +102,9 @@ struct sg_ruleset {
 	size_t *idtab, idtab_nb, idtab_count;
 	void **pats;		/* every sg_pat of the set, by index (arena) */
 	size_t npats, cappats;
+	/* while loading: patterns by text (heap, index + 1 per slot; dropped
+	 * by sg_ruleset_finish), so a repeated pattern is found in O(1) */
+	size_t *pattab, pattab_nb, pattab_count;
 	void *pat_rt;		/* per process (heap, never in a snapshot): compiled code by pattern index */
 	size_t npat_rt;
 	void *gate_md, *gate_mc;	/* per process (heap): match data for program gates */

@@ -48,6 +48,8 @@ void sg_ruleset_free(sg_ruleset *rs)
 	sg_paths_forget(rs);
 	free(rs->idtab);
 	rs->idtab = NULL;
+	free(rs->pattab);
+	rs->pattab = NULL;
 	/* everything else lives in the arena (or its region) */
 	sg_arena_free(&rs->arena);
 }
@@ -921,6 +923,9 @@ void sg_ruleset_finish(sg_ruleset *rs)
 	free(rs->idtab);	/* heap: must not reach a snapshot */
 	rs->idtab = NULL;
 	rs->idtab_nb = rs->idtab_count = 0;
+	free(rs->pattab);
+	rs->pattab = NULL;
+	rs->pattab_nb = rs->pattab_count = 0;
 	struct sg_rindex *ix = sg_arena_alloc(&rs->arena, sizeof *ix);
 	size_t keys = 0;
 	for (size_t i = 0; i < rs->nrules; i++)

@@ -234,8 +234,12 @@ int sg_snapshot_load(uint64_t key, sg_ruleset *rs, sg_region **region, sg_buf *l
 	r->fd_backed = 1;
 	memcpy(rs, (char *)p + h.rs_off, sizeof *rs);
 	rs->arena.region = r;
+	/* per-process heap state of the writer, never valid here */
 	rs->pat_rt = NULL;
 	rs->npat_rt = 0;
+	rs->gate_md = rs->gate_mc = NULL;
+	rs->pattab = NULL;
+	rs->pattab_nb = rs->pattab_count = 0;
 	if (log && h.log_len)
 		sg_buf_add(log, (char *)p + h.log_off, h.log_len);
 	*region = r;

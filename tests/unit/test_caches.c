@@ -349,6 +349,43 @@ static void t_real_paths(void **st)
 	rmdir(dir);
 }
 
+/* Patterns are kept once per distinct text (found by hash while loading):
+ * 600 rules over 300 texts, each used twice and in two files, make 300
+ * patterns; the set still answers for every rule, and a second load of
+ * the same texts into a set that already has them adds none. */
+static void t_pattern_dedup(void **st)
+{
+	(void)st;
+	sg_buf j;
+	sg_buf_init(&j);
+	sg_buf_adds(&j, "{ \"format\": 1, \"rules\": [\n");
+	for (int i = 0; i < 600; i++)
+		sg_buf_printf(&j, "%s{ \"id\": \"t.p%d\", \"decision\": \"deny\", \"reason\": \"r\", "
+			      "\"match\": {\"program\": [\"prog%d\"], \"args_any\": [\"^arg%d$\"]} }\n",
+			      i ? "," : "", i, i, i % 300);
+	sg_buf_adds(&j, "] }\n");
+	sg_ruleset rs;
+	sg_ruleset_init(&rs);
+	sg_buf log;
+	sg_buf_init(&log);
+	assert_int_equal(sg_ruleset_load_text(&rs, "a.json", j.data, j.len, SG_LAYER_USER, 1, &log), 0);
+	assert_int_equal(rs.npats, 300);
+	sg_buf_reset(&j);
+	sg_buf_adds(&j, "{ \"format\": 1, \"rules\": [\n");
+	for (int i = 0; i < 300; i++)
+		sg_buf_printf(&j, "%s{ \"id\": \"t.q%d\", \"decision\": \"ask\", \"reason\": \"r\", "
+			      "\"match\": {\"program\": [\"other\"], \"args_any\": [\"^arg%d$\"]} }\n",
+			      i ? "," : "", i, 299 - i);
+	sg_buf_adds(&j, "] }\n");
+	assert_int_equal(sg_ruleset_load_text(&rs, "b.json", j.data, j.len, SG_LAYER_USER, 1, &log), 0);
+	assert_int_equal(rs.npats, 300);
+	sg_buf_free(&log);
+	sg_buf_free(&j);
+	sg_ruleset_finish(&rs);
+	assert_null(rs.pattab);
+	sg_ruleset_free(&rs);
+}
+
 /* The plain-directory memo (lint only) answers as the filesystem does while
  * it stays the same, and is off unless asked for: a directory replaced by a
  * symlink is seen at once without it (hooks, check, batch), and not with it
@@ -393,6 +430,7 @@ int main(void)
 		cmocka_unit_test(t_class_context), cmocka_unit_test(t_class_patterns_or_not),
 		cmocka_unit_test(t_class_ruleset_replaced), cmocka_unit_test(t_tables),
 		cmocka_unit_test(t_real_paths), cmocka_unit_test(t_plain_memo),
+		cmocka_unit_test(t_pattern_dedup),
 	};
 	sg_alloc_install_hooks();
 	return cmocka_run_group_tests_name("caches", t, NULL, NULL);
