@@ -11,6 +11,8 @@
 #                makes check answer deny with status 3.
 #   hook/NAME    hook input (when `shellgate hook` is real): exit 0 or 2,
 #                never a crash.
+#   lint/NAME    a transcript, format detected and forced to each client:
+#                exit 0, 1 or 2, never a crash or a sanitizer report.
 # Files keep the exact bytes libFuzzer wrote (NUL and CR included).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
@@ -146,6 +148,22 @@ if [ -d "$here/hook" ]; then
 		0 | 2) ok "$name: exit $rc" ;;
 		*) notok "$name: exit $rc" "$(head -5 "$tmp/err")" ;;
 		esac
+	done
+fi
+if [ -d "$here/lint" ]; then
+	for f in "$here"/lint/*; do
+		[ -f "$f" ] || continue
+		for c in detect claude codex gemini kiro cursor copilot; do
+			name="lint/$(basename "$f") ($c)"
+			if [ "$c" = detect ]; then set -- ; else set -- --client "$c"; fi
+			timeout 20 "$SG_BIN" lint --no-user "$@" "$f" >"$tmp/out" 2>"$tmp/err"
+			rc=$?
+			if [ "$rc" -le 2 ] && ! grep -q 'Sanitizer' "$tmp/err"; then
+				ok "$name: exit $rc"
+			else
+				notok "$name: exit $rc" "$(grep -m3 -e Sanitizer -e SUMMARY "$tmp/err")"
+			fi
+		done
 	done
 fi
 tap_done
