@@ -93,7 +93,7 @@ static void tool_result(sg_lint *L, sg_lint_state *st, const sg_json *j, int d)
 	sg_buf_reset(&st->b);
 	for (int k = sg_lint_json_first(j, content); k >= 0 && st->b.len < 300; k = sg_lint_json_next(j, content, k)) {
 		int data = sg_lint_json_get(j, k, "data");
-		if (j->t[data].type == SG_J_OBJ) {	/* {"exit_status":"exit status: 0","stdout","stderr"} */
+		if (data >= 0 && j->t[data].type == SG_J_OBJ) {	/* {"exit_status":"exit status: 0","stdout","stderr"} */
 			sg_lint_json_str(j, sg_lint_json_get(j, data, "exit_status"), &st->b);
 			sg_buf_addc(&st->b, ' ');
 			sg_lint_json_str(j, sg_lint_json_get(j, data, "stdout"), &st->b);
