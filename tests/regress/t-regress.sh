@@ -158,10 +158,10 @@ if [ -d "$here/lint" ]; then
 			if [ "$c" = detect ]; then set -- ; else set -- --client "$c"; fi
 			timeout 20 "$SG_BIN" lint --no-user "$@" "$f" >"$tmp/out" 2>"$tmp/err"
 			rc=$?
-			if [ "$rc" -le 2 ] && ! grep -q 'Sanitizer' "$tmp/err"; then
+			if [ "$rc" -le 2 ] && ! grep -q -e 'Sanitizer' -e 'runtime error' "$tmp/err"; then
 				ok "$name: exit $rc"
 			else
-				notok "$name: exit $rc" "$(grep -m3 -e Sanitizer -e SUMMARY "$tmp/err")"
+				notok "$name: exit $rc" "$(grep -m3 -e Sanitizer -e SUMMARY -e 'runtime error' "$tmp/err")"
 			fi
 		done
 	done
