@@ -94,10 +94,11 @@ static void tool_result(sg_lint *L, sg_lint_state *st, const sg_json *j, int ite
 		return;
 	int err = sg_lint_json_true(j, sg_lint_json_get(j, item, "is_error"));
 	sg_lint_result_text(j, sg_lint_json_get(j, item, "content"), &st->b, 300);
+	const char *text = sg_buf_cstr(&st->b);	/* "" when nothing was read */
 	sg_lint_ran ran = SG_RUN_RAN;
 	if (err) /* the result does not repeat the tool: the table knows it */
-		ran = classify(st->b.data, st->b.len, sg_lint_call_kind(L, id) == SG_REQ_SHELL);
-	sg_lint_set_result(L, id, ran, st->b.data, st->b.len);
+		ran = classify(text, st->b.len, sg_lint_call_kind(L, id) == SG_REQ_SHELL);
+	sg_lint_set_result(L, id, ran, text, st->b.len);
 }
 
 static void hook_answer(sg_lint *L, sg_lint_state *st, const sg_json *j, int att, const char *id)
