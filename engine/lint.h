@@ -220,7 +220,9 @@ const sg_lint_reader *sg_lint_detect(const sg_json *j);
 void sg_lint_take(const sg_json *j, int obj, const char *key, sg_buf *dst);
 /* The same for a value already looked up (tok may be -1). */
 void sg_lint_take_tok(const sg_json *j, int tok, sg_buf *dst);
-/* First len bytes of a result's text (string, or array of {text}) into out. */
+/* First max bytes of a result's text (string, or array of {text}) into out;
+ * out->data is always a string afterwards ("" when tok is -1 or holds no
+ * text). */
 void sg_lint_result_text(const sg_json *j, int tok, sg_buf *out, size_t max);
 /* Classifies a shell tool's error text (Exit code N -> failed, etc.). */
 sg_lint_ran sg_lint_classify_error(const char *s, size_t n);

@@ -137,8 +137,10 @@ void sg_lint_take_tok(const sg_json *j, int t, sg_buf *dst)
 void sg_lint_result_text(const sg_json *j, int tok, sg_buf *out, size_t max)
 {
 	sg_buf_reset(out);
-	if (tok < 0)
+	if (tok < 0) {
+		sg_buf_cstr(out);	/* "" (callers read out->data as a string) */
 		return;
+	}
 	if (j->t[tok].type == SG_J_STR) {
 		sg_lint_json_str_upto(j, tok, out, max);
 	} else if (j->t[tok].type == SG_J_ARR) {
