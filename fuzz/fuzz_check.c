@@ -15,6 +15,11 @@
  * subshell otherwise, so a cd in A makes the directory unknown (ask) where
  * A alone may be judged in a known one.
  *
+ * `bash -c 'A'` is skipped when A names a positional or special parameter
+ * ($#, $@, $*, $0..$9, ${#...}): bash -c sets them (no arguments: $# is 0),
+ * so the script is rightly known better than A alone, where they are the
+ * caller's and unknown.
+ *
  * Forms that put text after A close with a newline first where A could end
  * in a comment (`( A` NL `)`); `A && B` is kept literal, since a comment in A
  * then swallows B and the composite must still be as strict as A.
@@ -75,6 +80,21 @@ static int single_command(const char *a, size_t n)
 	return ok;
 }
 
+/* does A mention $#, $@, $*, $0..$9 or ${ followed by one of those? */
+static int names_positional(const char *a, size_t n)
+{
+	for (size_t i = 0; i + 1 < n; i++) {
+		if (a[i] != '$')
+			continue;
+		char c = a[i + 1];
+		if (c == '{' && i + 2 < n)
+			c = a[i + 2];
+		if (c == '#' || c == '@' || c == '*' || (c >= '0' && c <= '9'))
+			return 1;
+	}
+	return 0;
+}
+
 static void report(const char *what, const char *a, size_t alen, const char *c, size_t clen, sg_decision da,
 		   sg_decision dc)
 {
@@ -102,6 +122,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * complete it into another command (`dd x) $(y` inside `$( )`);
 		 * only the quoted script keeps A's text as one unit */
 		if ((fa & SG_V_UNPARSABLE) && !f->quote)
+			continue;
+		if (f->quote && names_positional(a, size))
 			continue;
 		sg_buf_reset(&c);
 		sg_buf_adds(&c, f->pre);
