@@ -24,10 +24,9 @@
  */
 #include <string.h>
 
-#include "tree_sitter/parser.h"
+#include "grammar_wrap.h"
 
 const TSLanguage *tree_sitter_bash(void);
-const TSLanguage *sg_bash_language(void);
 
 /* tree-sitter 0.20.7 lib/src/lexer.h: Lexer { TSLexer data; Length
  * current_position; ... }, Length = { uint32_t bytes; TSPoint extent; } */
@@ -112,16 +111,6 @@ const TSLanguage *sg_bash_language(void)
  */
 #include <stdlib.h>
 
-typedef struct sg_table_entry {
-	const TSParseAction *actions;
-	uint32_t action_count;
-	bool is_reusable;
-} sg_table_entry;
-
-void __real_ts_language_table_entry(const TSLanguage *, TSStateId, TSSymbol, sg_table_entry *);
-void __wrap_ts_language_table_entry(const TSLanguage *, TSStateId, TSSymbol, sg_table_entry *);
-void sg_grammar_table_cache_after(unsigned long calls);
-int sg_grammar_table_cache_used(void);
 
 #define SG_TS_TABLE_SLOTS 8192		/* power of two */
 #define SG_TS_TABLE_AFTER 4096UL	/* lookups before the table is used */

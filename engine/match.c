@@ -170,6 +170,20 @@ static int pat_match(sg_match_state *ms, sg_pat *p, const char *s, size_t n)
 	return 1;
 }
 
+/* match data and a context with the named limits (a match that reaches
+ * them is an error, which fails closed) */
+static void match_pair_new(void **md, void **mc)
+{
+	pcre2_match_data *d = pcre2_match_data_create(4, NULL);
+	pcre2_match_context *c = pcre2_match_context_create(NULL);
+	if (!d || !c)
+		sg_fatal("out of memory (pcre2 match data)");
+	pcre2_set_match_limit(c, SG_PCRE_MATCH_LIMIT);
+	pcre2_set_depth_limit(c, SG_PCRE_DEPTH_LIMIT);
+	*md = d;
+	*mc = c;
+}
+
 void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *rs)
 {
 	static unsigned long gens;
@@ -177,12 +191,7 @@ void sg_match_state_init(sg_match_state *ms, const sg_ir *ir, const sg_ruleset *
 	ms->ir = ir;
 	ms->rs = rs;
 	ms->gen = ++gens;	/* never 0: a fresh pattern's memo matches no state */
-	ms->mdata = pcre2_match_data_create(4, NULL);
-	ms->mctx = pcre2_match_context_create(NULL);
-	if (!ms->mdata || !ms->mctx)
-		sg_fatal("out of memory (pcre2 match data)");
-	pcre2_set_match_limit(ms->mctx, SG_PCRE_MATCH_LIMIT);
-	pcre2_set_depth_limit(ms->mctx, SG_PCRE_DEPTH_LIMIT);
+	match_pair_new(&ms->mdata, &ms->mctx);
 }
 
 void sg_match_free_codes(sg_ruleset *rs)
@@ -882,15 +891,8 @@ static int gate_re(sg_ruleset *rs, sg_pat *p, const char *name)
 	pat_rt *rt = pat_rt_of(rs, p);
 	if (n < rt->minlen)
 		return 0;	/* as in pat_match: pcre2_match would say no match */
-	if (!rs->gate_md) {
-		/* one pair per rule set and process, kept until its codes are freed */
-		rs->gate_md = pcre2_match_data_create(4, NULL);
-		rs->gate_mc = pcre2_match_context_create(NULL);
-		if (!rs->gate_md || !rs->gate_mc)
-			sg_fatal("out of memory (pcre2 match data)");
-		pcre2_set_match_limit(rs->gate_mc, SG_PCRE_MATCH_LIMIT);
-		pcre2_set_depth_limit(rs->gate_mc, SG_PCRE_DEPTH_LIMIT);
-	}
+	if (!rs->gate_md)	/* one pair per rule set and process, kept until its codes are freed */
+		match_pair_new(&rs->gate_md, &rs->gate_mc);
 	int rc = pcre2_match(rt->code, (PCRE2_SPTR)name, n, 0, 0, rs->gate_md, rs->gate_mc);
 	return rc >= 0 ? 1 : rc == PCRE2_ERROR_NOMATCH ? 0 : -1;
 }

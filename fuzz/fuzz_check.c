@@ -22,7 +22,9 @@
  * `bash -c 'A'` is skipped when A names a positional or special parameter
  * ($#, $@, $*, $0..$9, ${#...}): bash -c sets them (no arguments: $# is 0),
  * so the script is rightly known better than A alone, where they are the
- * caller's and unknown.
+ * caller's and unknown. It is also skipped when A starts with '-' or '+':
+ * bash then takes A for options (`bash -c '+dd'` runs nothing: "+d:
+ * invalid option"), not for the script.
  *
  * Forms that put text after A close with a newline first where A could end
  * in a comment (`( A` NL `)`); `A && B` is kept literal, since a comment in A
@@ -129,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		 * only the quoted script keeps A's text as one unit */
 		if ((fa & SG_V_UNPARSABLE) && !f->quote)
 			continue;
-		if (f->quote && names_positional(a, size))
+		if (f->quote && (names_positional(a, size) || (size && (a[0] == '-' || a[0] == '+'))))
 			continue;
 		sg_buf_reset(&c);
 		sg_buf_adds(&c, f->pre);

@@ -13,22 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "tree_sitter/parser.h"
-
-const TSLanguage *sg_bash_language(void);
+#include "grammar_wrap.h"
 
 #ifdef SG_TS_TABLE_WRAP
-typedef struct sg_table_entry {
-	const TSParseAction *actions;
-	uint32_t action_count;
-	bool is_reusable;
-} sg_table_entry;
-
-void __real_ts_language_table_entry(const TSLanguage *, TSStateId, TSSymbol, sg_table_entry *);
-void __wrap_ts_language_table_entry(const TSLanguage *, TSStateId, TSSymbol, sg_table_entry *);
-void sg_grammar_table_cache_after(unsigned long calls);
-int sg_grammar_table_cache_used(void);
-
 static size_t compare_all(const TSLanguage *lang)
 {
 	size_t n = 0;
