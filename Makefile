@@ -127,7 +127,8 @@ DYN_LINK = $(CC) $(CFLAGS) $(HARDEN_LD) $(LDFLAGS) $(TS_WRAP_LDFLAGS) -o $@ $(OB
 ifeq ($(STATIC)$(UNAME_S),1Linux)
 CJSON_A := $(B)/cjson/libcjson.a
 STATIC_LIBS = $(filter-out -lcjson,$(LINK_LIBS))
-$(B)/cjson/.stamp: cjson/fetch.sh | $(B)/.deps
+# rebuilt when Debian's cJSON is upgraded (its header is replaced with it)
+$(B)/cjson/.stamp: cjson/fetch.sh $(wildcard /usr/include/cjson/cJSON.h) | $(B)/.deps
 	@mkdir -p $(@D)
 	@sh cjson/fetch.sh $(B)/cjson || { rm -f $(CJSON_A); \
 		echo "make: no static cJSON (see above): build/shellgate will link libcjson.so (slower start-up)" >&2; }
