@@ -241,9 +241,7 @@ static sg_rule **candidates(sg_engine *e, const char *name, int dyn, size_t *np)
 		*np = gate_filter(e, own, nown, any, nany, name, dyn, e->scratch);
 		return e->scratch;
 	}
-	uint32_t h = 2166136261u ^ (uint32_t)dyn;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)name[i]) * 16777619u;
+	unsigned long h = sg_hash_bytes(name, len) ^ (unsigned long)dyn;
 	if (!e->cand)
 		e->cand = sg_xcalloc(SG_CAND_SLOTS, sizeof *e->cand);
 	cand_slot *sl = &e->cand[h % SG_CAND_SLOTS];

@@ -263,45 +263,16 @@ static int strlist_from(sg_ruleset *rs, const cJSON *j, sg_strlist *out, const c
 	return 0;
 }
 
-static size_t pat_hash(const char *s)
+static const char *pat_text_of(const void *rs, size_t i)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-	return (size_t)h;
-}
-
-/* The slot of src in rs->pattab (open addressing): holding its index + 1,
- * or 0 where it would go. Rebuilt from rs->pats when missing (a set loaded
- * from a snapshot, or after sg_ruleset_finish), stale or half full. */
-static size_t *pat_slot(sg_ruleset *rs, const char *src)
-{
-	sg_pat **pats = (sg_pat **)rs->pats;
-	if (!rs->pattab || rs->pattab_count != rs->npats || (rs->npats + 1) * 2 > rs->pattab_nb) {
-		free(rs->pattab);
-		rs->pattab_nb = 64;
-		while (rs->pattab_nb < rs->npats * 4 + 4)
-			rs->pattab_nb *= 2;
-		rs->pattab = sg_xcalloc(rs->pattab_nb, sizeof *rs->pattab);
-		for (size_t i = 0; i < rs->npats; i++) {
-			size_t k = pat_hash(pats[i]->src) & (rs->pattab_nb - 1);
-			while (rs->pattab[k])
-				k = (k + 1) & (rs->pattab_nb - 1);
-			rs->pattab[k] = i + 1;
-		}
-		rs->pattab_count = rs->npats;
-	}
-	size_t k = pat_hash(src) & (rs->pattab_nb - 1);
-	while (rs->pattab[k] && strcmp(pats[rs->pattab[k] - 1]->src, src))
-		k = (k + 1) & (rs->pattab_nb - 1);
-	return &rs->pattab[k];
+	return ((sg_pat *const *)((const sg_ruleset *)rs)->pats)[i]->src;
 }
 
 static sg_pat *pat_new(sg_ruleset *rs, const char *src, int eager, sg_buf *err)
 {
 	/* one sg_pat per distinct text: rules that repeat a pattern share its
 	 * code and its memo */
-	size_t *slot = pat_slot(rs, src);
+	size_t *slot = sg_strindex_slot(&rs->pat_texts, src, rs->npats, pat_text_of, rs);
 	if (*slot) {
 		sg_pat *q = ((sg_pat **)rs->pats)[*slot - 1];
 		if (eager && pat_compile(rs, q) < 0) {
@@ -316,7 +287,7 @@ static sg_pat *pat_new(sg_ruleset *rs, const char *src, int eager, sg_buf *err)
 	rs->pats = sg_arena_grow(&rs->arena, rs->pats, rs->npats, &rs->cappats, sizeof *rs->pats);
 	rs->pats[rs->npats++] = p;
 	*slot = rs->npats;
-	rs->pattab_count = rs->npats;
+	rs->pat_texts.count = rs->npats;
 	if (eager && pat_compile(rs, p) < 0) {
 		sg_buf_adds(err, pat_err(rs, p));
 		return NULL;

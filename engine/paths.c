@@ -508,9 +508,7 @@ static unsigned classify_abs(const sg_ir *ir, const sg_ruleset *rs, const char *
 		return classify_lexical(ir, rs, abs, all_of);
 	cc_prepare(ir, owner);
 	unsigned char key = (unsigned char)((all_of ? 1 : 0) | (rs ? 2 : 0));
-	uint32_t h = 2166136261u ^ key;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)abs[i]) * 16777619u;
+	unsigned long h = sg_hash_bytes(abs, len) ^ key;
 	cslot *sl = &cc.slot[h % SG_CLASS_SLOTS];
 	if (sl->used && sl->key == key && !memcmp(sl->path, abs, len + 1))
 		return sl->cls;
@@ -588,10 +586,7 @@ static pslot *plain_slot(const char *p, size_t n)
 		return NULL;
 	if (!plain_memo)
 		plain_memo = sg_xcalloc(SG_PLAIN_SLOTS, sizeof *plain_memo);
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 16777619u;
-	return &plain_memo[h % SG_PLAIN_SLOTS];
+	return &plain_memo[sg_hash_bytes(p, n) % SG_PLAIN_SLOTS];
 }
 
 static int real_plain(const char *abs, size_t n, const char **res)

@@ -97,14 +97,14 @@ struct sg_ruleset {
 	sg_arena arena;		/* owns everything above */
 	/* index: rules by program name (hash), and rules that match any program */
 	struct sg_rindex *index;
-	/* while loading: rule ids by hash (heap, index + 1 per slot; dropped
-	 * by sg_ruleset_finish), so a duplicate id is found in O(1) */
-	size_t *idtab, idtab_nb, idtab_count;
+	/* while loading: rule ids (heap; dropped by sg_ruleset_finish), so a
+	 * duplicate id is found in O(1) */
+	sg_strindex ids;
 	void **pats;		/* every sg_pat of the set, by index (arena) */
 	size_t npats, cappats;
-	/* while loading: patterns by text (heap, index + 1 per slot; dropped
-	 * by sg_ruleset_finish), so a repeated pattern is found in O(1) */
-	size_t *pattab, pattab_nb, pattab_count;
+	/* while loading: patterns by text (heap; dropped by
+	 * sg_ruleset_finish), so a repeated pattern is found in O(1) */
+	sg_strindex pat_texts;
 	void *pat_rt;		/* per process (heap, never in a snapshot): compiled code by pattern index */
 	size_t npat_rt;
 	void *gate_md, *gate_mc;	/* per process (heap): match data for program gates */

@@ -46,10 +46,8 @@ void sg_ruleset_free(sg_ruleset *rs)
 {
 	sg_match_free_codes(rs);
 	sg_paths_forget(rs);
-	free(rs->idtab);
-	rs->idtab = NULL;
-	free(rs->pattab);
-	rs->pattab = NULL;
+	sg_strindex_free(&rs->ids);
+	sg_strindex_free(&rs->pat_texts);
 	/* everything else lives in the arena (or its region) */
 	sg_arena_free(&rs->arena);
 }
@@ -480,51 +478,24 @@ static void load_examples(ldctx *L, sg_rule *r, const cJSON *ex, size_t off)
 	}
 }
 
-static unsigned long hash_str(const char *s);
-
-/* the id table slot of id: its rule's, or the free one where it goes */
-static size_t *idtab_slot(sg_ruleset *rs, const char *id)
+static const char *rule_id_of(const void *rs, size_t i)
 {
-	size_t i = hash_str(id) & (rs->idtab_nb - 1);
-	while (rs->idtab[i] && strcmp(rs->rules[rs->idtab[i] - 1]->id, id))
-		i = (i + 1) & (rs->idtab_nb - 1);
-	return &rs->idtab[i];
-}
-
-/* (re)builds the table for the rules loaded so far, with room for more */
-static void idtab_build(sg_ruleset *rs)
-{
-	free(rs->idtab);
-	rs->idtab_nb = 64;
-	while (rs->idtab_nb < rs->nrules * 2 + 2)
-		rs->idtab_nb *= 2;
-	rs->idtab = sg_xcalloc(rs->idtab_nb, sizeof *rs->idtab);
-	for (size_t i = 0; i < rs->nrules; i++) {
-		size_t *sl = idtab_slot(rs, rs->rules[i]->id);
-		if (!*sl)
-			*sl = i + 1;
-	}
-	rs->idtab_count = rs->nrules;
+	return ((const sg_ruleset *)rs)->rules[i]->id;
 }
 
 static int rule_id_exists(sg_ruleset *rs, const char *id)
 {
-	if (!rs->idtab || rs->idtab_count != rs->nrules || (rs->nrules + 1) * 2 > rs->idtab_nb)
-		idtab_build(rs);
-	return *idtab_slot(rs, id) != 0;
+	return *sg_strindex_slot(&rs->ids, id, rs->nrules, rule_id_of, rs) != 0;
 }
 
-/* records the rule just pushed (rules[nrules - 1]) in the id table */
+/* records the rule just pushed (rules[nrules - 1]) in the id index; of
+ * equal ids the first keeps the slot */
 static void idtab_add(sg_ruleset *rs)
 {
-	if (!rs->idtab || rs->idtab_count + 1 != rs->nrules || rs->nrules * 2 > rs->idtab_nb) {
-		idtab_build(rs);
-		return;
-	}
-	size_t *sl = idtab_slot(rs, rs->rules[rs->nrules - 1]->id);
+	size_t *sl = sg_strindex_slot(&rs->ids, rs->rules[rs->nrules - 1]->id, rs->nrules - 1, rule_id_of, rs);
 	if (!*sl)
 		*sl = rs->nrules;
-	rs->idtab_count = rs->nrules;
+	rs->ids.count = rs->nrules;
 }
 
 static void load_rule(ldctx *L, const cJSON *rj, size_t idx, const sg_strlist *modes)
@@ -892,18 +863,9 @@ static const ntable *index_wrappers(const sg_ruleset *rs)
 	return ix && ix->wraps.nb && ix->wraps.built_for == rs->nwrappers ? &ix->wraps : NULL;
 }
 
-/* FNV-1a with a final mix: the low bits (the table index) depend on
- * every byte, so names that differ in their last digits ("tool00042")
- * do not pile up in one run of slots */
 static unsigned long hash_str(const char *s)
 {
-	uint64_t h = 1469598103934665603ull;
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 32;
-	return (unsigned long)h;
+	return sg_hash_bytes(s, strlen(s));
 }
 
 static rbucket *bucket_find(const struct sg_rindex *ix, const char *name, int create)
@@ -920,12 +882,8 @@ static rbucket *bucket_find(const struct sg_rindex *ix, const char *name, int cr
 
 void sg_ruleset_finish(sg_ruleset *rs)
 {
-	free(rs->idtab);	/* heap: must not reach a snapshot */
-	rs->idtab = NULL;
-	rs->idtab_nb = rs->idtab_count = 0;
-	free(rs->pattab);
-	rs->pattab = NULL;
-	rs->pattab_nb = rs->pattab_count = 0;
+	sg_strindex_free(&rs->ids);	/* heap: must not reach a snapshot */
+	sg_strindex_free(&rs->pat_texts);
 	struct sg_rindex *ix = sg_arena_alloc(&rs->arena, sizeof *ix);
 	size_t keys = 0;
 	for (size_t i = 0; i < rs->nrules; i++)

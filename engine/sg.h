@@ -93,6 +93,24 @@ void sg_alloc_fail_after(unsigned long n);
 /* Allocators that never return NULL: on failure they call sg_fatal. */
 void *sg_xmalloc(size_t n);
 void *sg_xcalloc(size_t n, size_t m);
+/* FNV-1a with a final mix: the low bits (a table index) depend on every
+ * byte, so keys that differ only in their last bytes do not pile up */
+unsigned long sg_hash_bytes(const void *p, size_t n);
+/* An open-addressing index of strings kept elsewhere, by position: a slot
+ * holds an item's index + 1, 0 when free. Heap memory. */
+typedef struct sg_strindex {
+	size_t *slot;
+	size_t nb;	/* power of two, 0: not built */
+	size_t count;	/* the items it covers: 0 .. count - 1 */
+} sg_strindex;
+/* The slot of key among items 0 .. n - 1 (key_of(ctx, i) is item i's
+ * string): its item's (the first of equal ones), or the free one where it
+ * would go. The index is rebuilt when it does not cover exactly n items or
+ * would be over half full with one more. After adding item n at a free
+ * slot, store n + 1 there and set count to n + 1. */
+size_t *sg_strindex_slot(sg_strindex *x, const char *key, size_t n, const char *(*key_of)(const void *, size_t),
+			 const void *ctx);
+void sg_strindex_free(sg_strindex *x);
 void *sg_xrealloc(void *p, size_t n);
 char *sg_xstrndup(const char *s, size_t n);
 char *sg_xstrdup(const char *s);

@@ -238,8 +238,8 @@ int sg_snapshot_load(uint64_t key, sg_ruleset *rs, sg_region **region, sg_buf *l
 	rs->pat_rt = NULL;
 	rs->npat_rt = 0;
 	rs->gate_md = rs->gate_mc = NULL;
-	rs->pattab = NULL;
-	rs->pattab_nb = rs->pattab_count = 0;
+	memset(&rs->ids, 0, sizeof rs->ids);
+	memset(&rs->pat_texts, 0, sizeof rs->pat_texts);
 	if (log && h.log_len)
 		sg_buf_add(log, (char *)p + h.log_off, h.log_len);
 	*region = r;

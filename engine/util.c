@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -673,4 +674,53 @@ int sg_file_trustworthy(const char *path, sg_buf *log, int *exists)
 		return 0;
 	}
 	return 1;
+}
+
+/* ---- hashing and string indexes ----------------------------------------------- */
+
+unsigned long sg_hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	uint64_t h = 1469598103934665603ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	h ^= h >> 29;
+	h *= 0xbf58476d1ce4e5b9ull;
+	h ^= h >> 32;
+	return (unsigned long)h;
+}
+
+static size_t *strindex_probe(const sg_strindex *x, const char *key, const char *(*key_of)(const void *, size_t),
+			      const void *ctx)
+{
+	size_t i = sg_hash_bytes(key, strlen(key)) & (x->nb - 1);
+	while (x->slot[i] && strcmp(key_of(ctx, x->slot[i] - 1), key))
+		i = (i + 1) & (x->nb - 1);
+	return &x->slot[i];
+}
+
+size_t *sg_strindex_slot(sg_strindex *x, const char *key, size_t n, const char *(*key_of)(const void *, size_t),
+			 const void *ctx)
+{
+	if (!x->slot || x->count != n || (n + 1) * 2 > x->nb) {
+		free(x->slot);
+		x->nb = 64;
+		while (x->nb < n * 4 + 4)
+			x->nb *= 2;
+		x->slot = sg_xcalloc(x->nb, sizeof *x->slot);
+		for (size_t i = 0; i < n; i++) {
+			size_t *sl = strindex_probe(x, key_of(ctx, i), key_of, ctx);
+			if (!*sl)
+				*sl = i + 1;
+		}
+		x->count = n;
+	}
+	return strindex_probe(x, key, key_of, ctx);
+}
+
+void sg_strindex_free(sg_strindex *x)
+{
+	free(x->slot);
+	x->slot = NULL;
+	x->nb = x->count = 0;
 }

@@ -382,7 +382,7 @@ static void t_pattern_dedup(void **st)
 	sg_buf_free(&log);
 	sg_buf_free(&j);
 	sg_ruleset_finish(&rs);
-	assert_null(rs.pattab);
+	assert_null(rs.pat_texts.slot);
 	sg_ruleset_free(&rs);
 }
 
