@@ -61,14 +61,24 @@ int sg_strvec_has(const sg_strvec *l, const char *s)
 	return 0;
 }
 
+/* every string list of a profile (freed, cached, restored alike) */
+#define NLISTS 8
+
+static void lists_of(sg_profile *p, sg_strvec *l[NLISTS])
+{
+	sg_strvec *v[NLISTS] = { &p->read, &p->write, &p->readonly, &p->mask,
+				 &p->env_allow, &p->env_deny, &p->env_pass, &p->domains };
+	memcpy(l, v, sizeof v);
+}
+
 void sg_profile_free(sg_profile *p)
 {
 	free(p->name);
 	free(p->origin);
-	sg_strvec *lists[] = { &p->read, &p->write, &p->readonly, &p->mask, &p->env_allow,
-			       &p->env_deny, &p->env_pass, &p->domains };
-	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-		sg_strvec_free(lists[i]);
+	sg_strvec *l[NLISTS];
+	lists_of(p, l);
+	for (size_t i = 0; i < NLISTS; i++)
+		sg_strvec_free(l[i]);
 	memset(p, 0, sizeof *p);
 }
 
@@ -535,15 +545,6 @@ int sg_profile_db_get(const sg_profile_db *db, const char *name, sg_profile *out
 /* Layout of a cached profile: bump it with any change to sg_profile or to
  * what resolving means (it is part of the key). */
 #define PROFILE_CACHE_TAG "profile-v1"
-#define NLISTS 8
-
-static void lists_of(sg_profile *p, sg_strvec *l[NLISTS])
-{
-	sg_strvec *v[NLISTS] = { &p->read, &p->write, &p->readonly, &p->mask,
-				 &p->env_allow, &p->env_deny, &p->env_pass, &p->domains };
-	memcpy(l, v, sizeof v);
-}
-
 static void put_u64(sg_buf *b, uint64_t v)
 {
 	sg_buf_add(b, (const char *)&v, sizeof v);

@@ -201,18 +201,31 @@ static uint64_t hdr_check(const snap_hdr *h)
 	return mix(0x84222325cbf29ce4ULL, &c, sizeof c);
 }
 
-int sg_snapshot_load(uint64_t key, sg_ruleset *rs, sg_region **region, sg_buf *log)
+/* Opens DIR/KIND-KEY.bin for reading when the cache directory and the
+ * file pass the trust checks (ours, private, a regular file, not a
+ * symlink); *st is the file's. -1 otherwise. */
+static int open_cached(const char *kind, uint64_t key, struct stat *st)
 {
 	char dir[PATH_MAX - 64], path[PATH_MAX];
-	struct stat st;
-	if (sg_cache_dir(dir, sizeof dir) < 0 || stat(dir, &st) < 0 || !private_ok(&st, 1))
+	if (sg_cache_dir(dir, sizeof dir) < 0 || stat(dir, st) < 0 || !private_ok(st, 1))
 		return -1;
-	snprintf(path, sizeof path, "%s/snap-%016llx.bin", dir, (unsigned long long)key);
+	snprintf(path, sizeof path, "%s/%s-%016llx.bin", dir, kind, (unsigned long long)key);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd >= 0 && (fstat(fd, st) < 0 || !private_ok(st, 0))) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int sg_snapshot_load(uint64_t key, sg_ruleset *rs, sg_region **region, sg_buf *log)
+{
+	struct stat st;
+	int fd = open_cached("snap", key, &st);
 	if (fd < 0)
 		return -1;
 	snap_hdr h;
-	if (fstat(fd, &st) < 0 || !private_ok(&st, 0) || pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
+	if (pread(fd, &h, sizeof h, 0) != (ssize_t)sizeof h ||
 	    memcmp(h.magic, SNAP_MAGIC, 8) || h.key != key || h.check != hdr_check(&h) ||
 	    h.sizeof_rs != sizeof(sg_ruleset) || h.rs_off + sizeof(sg_ruleset) > h.used ||
 	    h.log_off + h.log_len > h.used || (uint64_t)st.st_size != SNAP_HDR + h.used) {
@@ -377,20 +390,15 @@ uint64_t sg_cache_key_dir(uint64_t key, const char *dir)
 
 int sg_cache_blob_load(const char *kind, uint64_t key, char **data, size_t *len)
 {
-	char dir[PATH_MAX - 64], path[PATH_MAX];
 	struct stat st;
 	blob_hdr h;
 	*data = NULL;
 	*len = 0;
-	if (sg_cache_dir(dir, sizeof dir) < 0 || stat(dir, &st) < 0 || !private_ok(&st, 1))
-		return -1;
-	snprintf(path, sizeof path, "%s/%s-%016llx.bin", dir, kind, (unsigned long long)key);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	int fd = open_cached(kind, key, &st);
 	if (fd < 0)
 		return -1;
 	char *buf = NULL;
-	int ok = fstat(fd, &st) == 0 && private_ok(&st, 0) && st.st_size >= (off_t)sizeof h &&
-		 (uint64_t)st.st_size - sizeof h <= SG_CACHE_BLOB_MAX;
+	int ok = st.st_size >= (off_t)sizeof h && (uint64_t)st.st_size - sizeof h <= SG_CACHE_BLOB_MAX;
 	if (ok) {
 		buf = sg_xmalloc((size_t)st.st_size);
 		ok = sg_read_full(fd, buf, (size_t)st.st_size) == 0;
