@@ -67,8 +67,17 @@ static void child(const sg_sandbox_spec *s, const char *file, char **env)
 	for (size_t i = 0; i < n; i++)
 		argv[3 + i] = s->argv[i];
 	(void)setsid();
-	/* as before: a limit that cannot be set is not fatal here (see SANDBOX.md) */
-	(void)sg_sandbox_apply_rlimits(s->prof);
+	/* macOS refuses some values Linux takes (RLIMIT_NOFILE above
+	 * OPEN_MAX): a limit that cannot be set is named, and fatal only with
+	 * --require-all, like any other missing layer (see SANDBOX.md) */
+	int rl = sg_sandbox_apply_rlimits(s->prof);
+	if (rl < 0) {
+		if (s->require_all || !s->quiet)
+			dprintf(2, "shellgate: exec: %s: a resource limit of the profile could not be set (%s)\n",
+				s->require_all ? "error" : "warning", strerror(-rl));
+		if (s->require_all)
+			_exit(SG_SBX_EXIT_SETUP);
+	}
 	umask(s->prof->umask);
 	for (int fd = 3; fd < 4096; fd++)
 		(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
